@@ -143,11 +143,56 @@ def check_cumulative(cf: ClaimsFile, threshold: float) -> list[Finding]:
     return out
 
 
+def claim_env(claims: Iterable[Claim]) -> tuple[dict, dict]:
+    """Each claim's interval and its value as written, as they enter an expression."""
+    from factcheck._expr import to_expr_value
+    from factcheck._interval import Interval
+
+    env, written = {}, {}
+    for c in claims:
+        env[c.id] = to_expr_value(c.value.interval, c.value.unit)
+        written[c.id] = to_expr_value(Interval.point(written_value(c)), c.value.unit)
+    return env, written
+
+
+def written_value(c: Claim) -> float:
+    return c.value.number * c.value.scale
+
+
+def judge_relations(cf: ClaimsFile) -> list[tuple[object, object]]:
+    """(relation, outcome) for every relation; raises SyntaxProblem (units) as the loader reports it."""
+    from factcheck._expr import judge_relation
+
+    env, written = claim_env(cf.claims)
+    return [(r, judge_relation(r.expr, env, written)) for r in cf.relations]
+
+
+def check_relations(cf: ClaimsFile) -> list[Finding]:
+    """C103 (no values satisfy the relation) and C104 (it holds only at the edge of the intervals)."""
+    out: list[Finding] = []
+    for r, outcome in judge_relations(cf):
+        code = outcome.code
+        if code is None:
+            continue
+        name = f"relation {r.id!r}" if r.id else "relation"
+        sev = "error" if code == "C103" else "info"
+        msg = f"{name} `{r.text}`: {outcome.explanation}"
+        ids = tuple(sorted(r.expr.names))
+        out.append(Finding(code, sev, msg, cf.display, r.line, r.column, ids))
+    return out
+
+
+def relation_lines(cf: ClaimsFile) -> list[tuple[str, str, str]]:
+    """(text, status, explanation) of every relation, for the report."""
+    return [(r.text, o.status, o.explanation) for r, o in judge_relations(cf)]
+
+
 def check_claims(cf: ClaimsFile) -> list[Finding]:
     """Every check across claims that needs no declaration, then the declared relations."""
     findings: list[Finding] = []
     findings += check_same_quantity(cf)
     findings += check_cumulative(cf, cf.settings.c102_threshold)
+    findings += check_relations(cf)
     return findings
 
 

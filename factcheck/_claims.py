@@ -634,6 +634,7 @@ def _resolve(model, data: dict, path: Path, display: str, reader: _Reader, where
 
     # relations
     relations: list[Relation] = []
+    relation_pos: dict[int, tuple[Pos, str]] = {}
     all_ids = [c.id for c in model.claims]
     for i, r in enumerate(model.relations):
         loc = ("relations", i)
@@ -654,6 +655,7 @@ def _resolve(model, data: dict, path: Path, display: str, reader: _Reader, where
             continue
         ln, cl = where(eloc)
         relations.append(Relation(expr, text, rid, note, ln, cl, dict(rign)))
+        relation_pos[id(relations[-1])] = (at(eloc), text)
 
     # compute expressions are checked here too, so a bad one is an input error with its position
     for i, cm in enumerate(model.claims):
@@ -670,6 +672,18 @@ def _resolve(model, data: dict, path: Path, display: str, reader: _Reader, where
             except SyntaxProblem as e:
                 reader.problem(_offset_pos(at(cloc), text, e.offset, char_at), f"compute: {e.message}")
 
+    # relations are evaluated once here, so that a unit mixed wrongly is an input error at its place
+    if not reader.problems and relations:
+        from factcheck._checks import claim_env
+        from factcheck._expr import judge_relation
+
+        env, written = claim_env(claims)
+        for rel in relations:
+            try:
+                judge_relation(rel.expr, env, written)
+            except SyntaxProblem as e:
+                start, text = relation_pos[id(rel)]
+                reader.problem(_offset_pos(start, text, e.offset, char_at), f"relation: {e.message}")
     reader.fail()
     return ClaimsFile(
         path=path, display=display, document=document, references=tuple(refs), aliases=aliases,

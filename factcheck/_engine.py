@@ -198,25 +198,34 @@ _HEDGE_WORDS = {
 }
 
 
-def display(q: Any, scale_word: str = "") -> str:
-    """A quantity in words, in the given scale (the claim's), e.g. 'more than 14 billion USD'."""
+_SCALES = (("trillion", 1e12), ("billion", 1e9), ("million", 1e6))
+
+
+def display_number(x: float, unit: str, scale_word: str = "", digits: int | None = None) -> str:
+    """A number in the claim's scale where that reads well: 7.517 billion, but 16.5 million, not
+    0.0165 billion; 'thousand' is written out (2,291, not 2.291 thousand)."""
     from factcheck._quantity import format_number
 
+    word = scale_word if scale_word in dict(_SCALES) else ""
+    if word and x != 0 and abs(x) < 0.1 * dict(_SCALES)[word]:
+        word = next((w for w, k in _SCALES if abs(x) >= k), "")
+    return format_number(x, unit, word, digits=digits)
+
+
+def display(q: Any, scale_word: str = "") -> str:
+    """A quantity in words, in the given scale (the claim's), e.g. 'more than 14 billion USD'."""
     if q.hedge_class == "range" and q.high_number is not None:
         return q.text
-    x = q.number * q.scale
-    text = format_number(x, q.unit, scale_word or q.scale_word)
+    text = display_number(q.number * q.scale, q.unit, scale_word or q.scale_word)
     hedge = _HEDGE_WORDS.get(q.hedge, "")
     return f"{hedge} {text}" if hedge else text
 
 
 def _interval_text(iv: Interval, unit: str, scale_word: str) -> str:
-    from factcheck._quantity import format_number
-
     if iv.low == iv.high:
-        return format_number(iv.low, unit, scale_word)
-    lo = format_number(iv.low, "", scale_word) if iv.low != float("-inf") else "−∞"
-    hi = format_number(iv.high, unit, scale_word) if iv.high != float("inf") else "∞"
+        return display_number(iv.low, unit, scale_word)
+    lo = display_number(iv.low, "", scale_word) if iv.low != float("-inf") else "−∞"
+    hi = display_number(iv.high, unit, scale_word) if iv.high != float("inf") else "∞"
     return f"{lo} to {hi}"
 
 

@@ -154,6 +154,62 @@ _SCALE_RE = re.compile(
     r"(thousands?|millions?|billions?|trillions?|mln|mn|bln|bn|trn|tln|tn|k|m|b)\.?(?![^\W_])", re.I
 )
 
+class _PhraseMatch:
+    __slots__ = ("s", "start", "stop")
+
+    def __init__(self, s: str, start: int, stop: int) -> None:
+        self.s, self.start, self.stop = s, start, stop
+
+    def group(self) -> str:
+        return self.s[self.start:self.stop]
+
+    def end(self) -> int:
+        return self.stop
+
+
+_PHRASE_WORD_RE = re.compile(r"([^\W\d_]+)(\.)?")
+
+
+class _PhraseMatcher:
+    """The longest phrase of a table (``more than``, ``approx.``, ``>=``) at a position, any case.
+
+    A dictionary lookup over the next few words: cheaper to build than one large alternation."""
+
+    __slots__ = ("table", "maxw", "symbols")
+
+    def __init__(self, phrases: Mapping[str, str]) -> None:
+        self.table = frozenset(p for p in phrases if p[0].isalpha())
+        self.symbols = sorted((p for p in phrases if not p[0].isalpha()), key=len, reverse=True)
+        self.maxw = max(len(p.split(" ")) for p in phrases)
+
+    def match(self, s: str, pos: int) -> _PhraseMatch | None:
+        for sym in self.symbols:
+            if s.startswith(sym, pos):
+                return _PhraseMatch(s, pos, pos + len(sym))
+        words: list[tuple[str, int, bool]] = []
+        p = pos
+        n = len(s)
+        for _ in range(self.maxw):
+            m = _PHRASE_WORD_RE.match(s, p)
+            if m is None:
+                break
+            words.append((m.group(1).lower(), m.end(1), m.group(2) is not None))
+            q = m.end()
+            if q < n and s[q].isspace():
+                p = _WS_RE.match(s, q).end()  # type: ignore[union-attr]
+            else:
+                break
+        table = self.table
+        for k in range(len(words), 0, -1):
+            key = " ".join(w for w, _, _ in words[:k])
+            _, end, dot = words[k - 1]
+            if dot and key + "." in table:
+                return _PhraseMatch(s, pos, end + 1)
+            if key in table and (end >= n or not s[end].isalnum()):
+                return _PhraseMatch(s, pos, end)
+        return None
+
+
 _HEDGE_PHRASES: dict[str, str] = {}
 for _canon, _phrases in {
     "more_than": (
@@ -189,17 +245,7 @@ for _canon, _phrases in {
         _HEDGE_PHRASES[_p] = _canon
 
 
-def _phrase_pattern(phrase: str) -> str:
-    words = phrase.split(" ")
-    pat = r"\s+".join(re.escape(w) for w in words)
-    if phrase[-1].isalnum():
-        pat += r"(?![^\W_])"
-    return pat
-
-
-_HEDGE_RE = re.compile(
-    "|".join(_phrase_pattern(p) for p in sorted(_HEDGE_PHRASES, key=len, reverse=True)), re.I
-)
+_HEDGE_RE = _PhraseMatcher(_HEDGE_PHRASES)
 _POSTFIX_HEDGES = {
     "or more": "at_least", "and more": "at_least", "or above": "at_least", "and above": "at_least",
     "or over": "at_least", "and over": "at_least", "or higher": "at_least", "or greater": "at_least",
@@ -207,9 +253,7 @@ _POSTFIX_HEDGES = {
     "or below": "at_most", "and below": "at_most", "or under": "at_most", "and under": "at_most",
     "or lower": "at_most",
 }
-_POSTFIX_RE = re.compile(
-    "|".join(_phrase_pattern(p) for p in sorted(_POSTFIX_HEDGES, key=len, reverse=True)), re.I
-)
+_POSTFIX_RE = _PhraseMatcher(_POSTFIX_HEDGES)
 _VERBS = {"doubled": ("doubled", 2, 0), "tripled": ("tripled", 3, 0), "trebled": ("tripled", 3, 0),
           "quadrupled": ("quadrupled", 4, 0), "halved": ("halved", 5, -1)}
 _VERB_RE = re.compile(r"(doubled|tripled|trebled|quadrupled|halved)(?![^\W_])", re.I)
@@ -292,12 +336,20 @@ _AND_HALF_RE = re.compile(r"and\s+a\s+half(?![^\W_])", re.I)
 _HALF_A_RE = re.compile(r"half\s+an?\s+(thousand|million|billion|trillion)(?![^\W_])", re.I)
 _RANGE_SEP_RE = re.compile(r"\s*(?:[-–—]|(?:to|through|until|till)(?![^\W_]))\s*", re.I)
 _BETWEEN_SEP_RE = re.compile(r"\s*(?:[-–—]|(?:and|to)(?![^\W_]))\s*", re.I)
-_OPSTART_RE = re.compile(
-    r"\s*(?:[0-9$€£₽¥₹₸₩₺₴₾￥+\-−]|[.,][0-9]|(?:us|c|ca|a|au|nz|hk|s|r)\$|(?:"
-    + "|".join(sorted(list(_ONES) + list(_TENS) + ["a", "an", "half", "minus"], key=len, reverse=True))
-    + r")(?![^\W_])|[A-Za-z]{3}\s*[0-9])",
-    re.I,
+_OPSTART_CHAR_RE = re.compile(
+    r"\s*(?:[0-9$€£₽¥₹₸₩₺₴₾￥+\-−]|[.,][0-9]|(?:us|c|ca|a|au|nz|hk|s|r)\$|[A-Za-z]{3}\s*[0-9])", re.I
 )
+_OPSTART_WORDS = frozenset(_ONES) | frozenset(_TENS) | {"a", "an", "half", "minus"}
+
+
+def _opstart(s: str, pos: int) -> bool:
+    """Whether a number (an operand of a range) starts at ``pos``, after optional whitespace."""
+    if _OPSTART_CHAR_RE.match(s, pos):
+        return True
+    m = _WORD_RE.match(s, _WS_RE.match(s, pos).end())  # type: ignore[union-attr]
+    return m is not None and m.group().lower().split("-")[0] in _OPSTART_WORDS
+
+
 _TOKEN_RE = re.compile(r"[^\W_][\w'’.-]*|\S")
 _SCALE_TYPO_CANDIDATES = (
     "thousand", "thousands", "million", "millions", "billion", "billions", "trillion", "trillions",
@@ -520,7 +572,7 @@ class _Parser:
         op2 = None
         sep_re = _BETWEEN_SEP_RE if opener == "between" else _RANGE_SEP_RE
         m = sep_re.match(s, pos)
-        if m and m.end() > pos and _OPSTART_RE.match(s, m.end()):
+        if m and m.end() > pos and _opstart(s, m.end()):
             if hedge:
                 raise SyntaxProblem(
                     f"'{hedge_text}' cannot apply to a range: write the range alone", hedge_pos
@@ -636,7 +688,7 @@ class _Parser:
             code = _code_of_word(w)
             if code is not None:
                 after = self.ws(m.end())
-                if after < len(s) and (s[after] in "0123456789.+-−" or _OPSTART_RE.match(s, after)):
+                if after < len(s) and (s[after] in "0123456789.+-−" or _opstart(s, after)):
                     return after, code
             else:  # "USD5bn" is one word to _WORD_RE
                 mm = re.match(r"([A-Za-z]{3})(?=[0-9])", w)
@@ -701,6 +753,10 @@ class _Parser:
         if w.lower() in _NOT_FINITE:
             raise SyntaxProblem("not a finite number", pos)
         guess = _did_you_mean(w.lower(), _GUESS_WORDS)
+        if guess == w.lower():
+            if guess in SCALE_WORDS or guess in ("hundred", "dozen"):
+                raise SyntaxProblem(f"'{w}' needs a number before it", pos)
+            raise SyntaxProblem(f"expected a number, found '{w}'", pos)
         if guess:
             raise SyntaxProblem(f"'{w}' is not a number (did you mean '{guess}'?)", pos)
         raise SyntaxProblem(f"'{w}' is not a number", pos)
@@ -1003,7 +1059,7 @@ class _Parser:
             lw = w.lower()
             if lw == "per" or lw == "plus":
                 break
-            if lw in ("to", "and", "through", "until", "till") and _OPSTART_RE.match(s, wm.end()):
+            if lw in ("to", "and", "through", "until", "till") and _opstart(s, wm.end()):
                 break
             if lw in ("or", "and") and _POSTFIX_RE.match(s, r):
                 break
@@ -1127,7 +1183,11 @@ def _singular(w: str) -> str:
 
 
 def _canon_words(words: list[str]) -> str:
-    return " ".join(_singular(w.lower()) for w in words)
+    out = []
+    for w in words:
+        code = _code_of_word(w)
+        out.append(code if code is not None else _singular(w.lower()))
+    return " ".join(out)
 
 
 def _check_typo(w: str, offset: int) -> None:
@@ -1415,6 +1475,8 @@ def parse_structured(data: Mapping[str, Any], *, hedges: Mapping[str, Any] | Non
         iv = _hedged(x, h, hedge, hedges, 0) if hedge else Interval(xf, xf, True, True)
     else:
         iv = _hedged(x, h, hedge, hedges, 0)
+    if hedge in ("doubled", "tripled", "quadrupled", "halved"):
+        unit = unit or "x"
     text = _num_text(op) + _suffix(sw, unit)
     if hedge in _HEDGE_DISPLAY:
         text = f"{_HEDGE_DISPLAY[hedge]} {text}"

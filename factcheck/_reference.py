@@ -156,6 +156,25 @@ class Observation:
     url: str = ""
     published: str = ""
     note: str = ""
+    # how to build ``value`` from ``raw`` when it is first read (see __getattr__); None once built
+    _lazy: Any = field(default=None, repr=False, compare=False)
+
+    def __getattr__(self, name: str) -> Any:
+        # Plain numeric cells are checked while the file is read, but their Quantity is built on first
+        # use: most observations of a large file are never compared with anything. The ``value`` slot
+        # stays empty until then, and an empty slot falls through to here.
+        if name == "value":
+            lazy = object.__getattribute__(self, "_lazy")
+            if lazy is not None:
+                k, word, dec_char, fast = lazy
+                s = self.raw
+                p = s.find(dec_char)
+                dec = 0 if p < 0 else len(s) - p - 1
+                x = float(s if dec_char == "." else s.replace(",", "."))
+                q = fast(s, x, _HALF[dec] if dec < len(_HALF) else 0.0, self.unit, k, word)
+                object.__setattr__(self, "value", q)
+                return q
+        raise AttributeError(f"'Observation' object has no attribute '{name}'")
 
     def dim(self, name: str, default: str | None = None) -> str | None:
         for k, v in self.dims:
@@ -840,7 +859,7 @@ class _Loader:
 
     # -- reading rows ---------------------------------------------------------------------------
     def _meta(self, cells: tuple[str, ...], names: tuple[str, ...]):
-        """Resolve a row's metadata cells: (unit, k, word, source, url, published, note, qcache, errors)."""
+        """Resolve a row's metadata cells: (unit, k, word, source, url, published, note, errors)."""
         d = dict(zip(names, cells))
         errors: list[tuple[str, str]] = []
         unit = self.entry_unit
@@ -861,7 +880,7 @@ class _Loader:
         src = d.get("source", "").strip() or self.default_source
         it = self._interned.setdefault
         url, published, note = (d.get(r, "").strip() for r in ("url", "published", "note"))
-        return (sys.intern(unit), k, word, it(src, src), it(url, url), it(published, published), note, {}, errors)
+        return (sys.intern(unit), k, word, it(src, src), it(url, url), it(published, published), note, errors)
 
     def run(self, rows: Iterable[tuple[int, list[str]]], wanted: Callable[[dict[str, str]], bool] | None) -> None:
         h = self.header
@@ -871,32 +890,26 @@ class _Loader:
         decimal = self.decimal
         json_cols = self.json_cols
         dec_char = decimal
-        quantities = self.q
-        fast = quantities.make_fast()
-        slow = quantities.slow
-        HALF = _HALF
+        slow = self.q.slow
+        fast = self.q.make_fast()
         missing = MISSING
-        qmax = _QCACHE_MAX
-        Obs = _constructor(Observation, [f.name for f in dataclasses.fields(Observation)], {})
+        field_names = [f.name for f in dataclasses.fields(Observation)]
+        # an observation of a plain number: no value yet (built on first use, see Observation.__getattr__)
+        make_lazy = _constructor(Observation, [n for n in field_names if n != "value"], {})
+        make_full = _constructor(Observation, field_names, {"_lazy": None})
 
-        # dimension values of a row -> (key, list) or None (not wanted)
+        # the series of a row: its dimension cells -> (key, list), or False when not wanted
         dim_names = sorted(self.dim_at)
-        dim_idx = [self.dim_at[d] for d in dim_names]
+        n_dims = len(dim_names)
         set_items = tuple(self.set_dims.items())
-        if len(dim_idx) == 0:
-            dimget: Callable[[list[str]], Any] = lambda row: ()
-        elif len(dim_idx) == 1:
-            j = dim_idx[0]
-            dimget = lambda row: row[j]
-        else:
-            dimget = operator.itemgetter(*dim_idx)
-        single = len(dim_idx) == 1
-        keycache: dict[Any, Any] = {}
         series = self.series
         interned: dict[str, str] = {}
+        by_dims: dict[tuple, Any] = {}
 
-        def new_key(vals: Any) -> Any:
-            vs = (vals,) if single else vals
+        def series_of(vs: tuple) -> Any:
+            ent = by_dims.get(vs)
+            if ent is not None:
+                return ent
             d = dict(set_items)
             for name, v in zip(dim_names, vs):
                 if name not in d:
@@ -904,67 +917,84 @@ class _Loader:
                     d[name] = interned.setdefault(v, v)
             key = tuple(sorted(d.items()))
             if wanted is not None and not wanted(dict(key)):
-                keycache[vals] = False
-                return False
-            lst = series.get(key)
-            if lst is None:
-                lst = series[key] = []
-            ent = (key, lst)
-            keycache[vals] = ent
+                ent = False
+            else:
+                lst = series.get(key)
+                if lst is None:
+                    lst = series[key] = []
+                ent = (key, lst)
+            by_dims[vs] = ent
+            return ent
+
+        # the metadata of a row: its metadata cells -> resolved
+        meta_names = tuple(r for r in METADATA if r in self.role_at)
+        meta_col = {r: self.role_at[r] + 1 for r in meta_names}
+        by_meta: dict[tuple, Any] = {}
+
+        def meta_of(ms: tuple) -> Any:
+            m = by_meta.get(ms)
+            if m is None:
+                unit, k, word, source, url, published, note, errors = self._meta(ms, meta_names)
+                m = by_meta[ms] = (unit, source, url, published, note, (k, word, dec_char, fast), {}, errors)
+            return m
+
+        # one dictionary lookup a row for both: (series key, list, metadata) or False
+        idx = [self.dim_at[d] for d in dim_names] + [self.role_at[r] for r in meta_names]
+        if len(idx) == 0:
+            rowget: Callable[[list[str]], Any] = lambda row: ()
+        elif len(idx) == 1:
+            j0 = idx[0]
+            rowget = lambda row: (row[j0],)
+        else:
+            rowget = operator.itemgetter(*idx)
+        by_row: dict[tuple, Any] = {}
+
+        def entry_of(cells: tuple) -> Any:
+            ser = series_of(cells[:n_dims])
+            if ser is False:
+                ent = False
+            else:
+                ent = (ser[0], ser[1], meta_of(cells[n_dims:]))
+            if len(by_row) < 1_000_000:
+                by_row[cells] = ent
             return ent
 
         # aliases
         alias_of = self.alias_of
         alias_seen: set[tuple] = set()
         alias_map = self.alias_map
+        note_aliases: Callable[[list[str]], None] | None = None
         if alias_of:
-            alias_get = operator.itemgetter(*[a for a, _ in alias_of])
+            alias_idx = [a for a, _ in alias_of]
             alias_dims = [d for _, d in alias_of]
             alias_main = [self.dim_at[d] for d in alias_dims]
+            sig_get = operator.itemgetter(*(alias_main + alias_idx))
 
             def note_aliases(row: list[str]) -> None:
-                names = alias_get(row)
-                if len(alias_of) == 1:
-                    names = (names,)
-                sig = (tuple(row[m] for m in alias_main), names)
+                sig = sig_get(row)
                 if sig in alias_seen:
                     return
                 alias_seen.add(sig)
-                for dim, main_i, name in zip(alias_dims, alias_main, names):
+                for dim, main_i, a_i in zip(alias_dims, alias_main, alias_idx):
                     canon = row[main_i].strip()
                     if not canon:
                         continue
                     m = alias_map.setdefault(dim, {})
-                    for n in (canon, name):
+                    for n in (canon, row[a_i]):
                         nn = norm_name(n)
                         if not nn or nn in missing:
                             continue
                         m.setdefault(nn, canon)
-                        if nn.isdigit() and nn.lstrip("0") and nn.lstrip("0") != nn:
-                            m.setdefault(nn.lstrip("0"), canon)
-        else:
-            note_aliases = None  # type: ignore[assignment]
+                        short = nn.lstrip("0")
+                        if nn.isdigit() and short and short != nn:
+                            m.setdefault(short, canon)
 
-        # metadata of a row
-        meta_names = tuple(r for r in METADATA if r in self.role_at)
-        meta_idx = [self.role_at[r] for r in meta_names]
-        if len(meta_idx) == 0:
-            metaget: Callable[[list[str]], Any] = lambda row: ()
-        elif len(meta_idx) == 1:
-            mj = meta_idx[0]
-            metaget = lambda row: (row[mj],)
-        else:
-            metaget = operator.itemgetter(*meta_idx)
-        metacache: dict[Any, Any] = {}
-        meta_col = {r: self.role_at[r] + 1 for r in meta_names}
-
-        # periods
+        # periods: few distinct ones
         pcache: dict[str, Any] = {}
 
         def period_of(text: str) -> Any:
-            t = text.strip()
             try:
-                p = parse_period(t)
+                p = parse_period(text.strip())
             except SyntaxProblem as e:
                 p = e
             pcache[text] = p
@@ -975,13 +1005,12 @@ class _Loader:
         if wide:
             value_cols = [(i, p, h[i]) for i, p in self.period_cols]
             vi = pi = -1
-            vname = ""
+            vname = pname = ""
         else:
             value_cols = []
             vi = self.role_at["value"]
             pi = self.role_at["period"]
-            vname = h[vi]
-            pname = h[pi]
+            vname, pname = h[vi], h[pi]
 
         for line, row in rows:
             n = len(row)
@@ -997,27 +1026,23 @@ class _Loader:
                     row = row + [""] * (ncols - n)
             if note_aliases is not None:
                 note_aliases(row)
-            vals = dimget(row)
-            ent = keycache.get(vals)
+            cells = rowget(row)
+            ent = by_row.get(cells)
             if ent is None:
-                ent = new_key(vals)
+                ent = entry_of(cells)
             if ent is False:
                 continue
-            key, lst = ent
-            mvals = metaget(row)
-            meta = metacache.get(mvals)
-            if meta is None:
-                meta = metacache[mvals] = self._meta(mvals, meta_names)
-            unit, k, word, source, url, published, note, qcache, errors = meta
+            key, lst, meta = ent
+            unit, source, url, published, note, lazy, qcache, errors = meta
             if errors:
                 for role, msg in errors:
                     P.add(line, json_cols.get(line, 1) if json_cols is not None else meta_col[role], msg)
                 continue
             if wide:
-                cells = value_cols
+                targets = value_cols
             else:
-                raw0 = row[vi]
-                if not raw0 or raw0.isspace() or raw0.strip() in missing:
+                raw = row[vi]
+                if not raw or raw.isspace() or raw.strip() in missing:
                     continue
                 ptext = row[pi]
                 period = pcache.get(ptext)
@@ -1027,44 +1052,41 @@ class _Loader:
                     t = ptext.strip()
                     col = json_cols.get(line, 1) if json_cols is not None else pi + 1
                     if not t:
-                        P.add(line, col, f"the value '{raw0.strip()}' has no period (column '{pname}' is empty)")
+                        P.add(line, col, f"the value '{raw.strip()}' has no period (column '{pname}' is empty)")
                     else:
                         P.add(line, col, f"period '{t}' in column '{pname}' is not a period ({period.message})")
                     continue
-                cells = ((vi, period, vname),)
-            for ci, period, cname in cells:
+                targets = ((vi, period, vname),)
+            for ci, period, cname in targets:
                 raw = row[ci]
                 if not raw:
                     continue
-                q = qcache.get(raw)
-                if q is None:
-                    s = raw.strip()
-                    # fast path: a plain decimal number, every digit significant
-                    dec = -1
-                    if s and s.isascii():
-                        p = s.find(dec_char)
-                        if p < 0:
-                            if s.isdigit() or (s[0] == "-" and s[1:].isdigit()):
-                                dec = 0
-                        else:
-                            a, b = s[:p], s[p + 1 :]
-                            if b.isdigit() and (a.isdigit() or (a[:1] == "-" and a[1:].isdigit())):
-                                dec = len(b)
-                    if dec >= 0:
-                        x = float(s if dec_char == "." else s.replace(",", "."))
-                        q = fast(s, x, HALF[dec] if dec < 40 else 0.0, unit, k, word)
+                s = raw.strip()
+                # fast path: a plain decimal number (every digit significant); checked now, built lazily
+                plain = False
+                if s.isascii():
+                    p = s.find(dec_char)
+                    if p < 0:
+                        plain = s.isdigit() or (s[:1] == "-" and s[1:].isdigit())
                     else:
-                        if not s or s in missing:
-                            continue
+                        a = s[:p]
+                        plain = s[p + 1 :].isdigit() and (a.isdigit() or (a[:1] == "-" and a[1:].isdigit()))
+                if plain:
+                    obs = make_lazy(display, line, cname, ci + 1, key, period, s, unit, source, url, published, note, lazy)
+                else:
+                    if not s or s in missing:
+                        continue
+                    q = qcache.get(s)
+                    if q is None:
                         try:
-                            q = slow(s, decimal, unit, k, word)
+                            q = slow(s, decimal, unit, lazy[0], lazy[1])
                         except SyntaxProblem as e:
                             col = json_cols.get(line, 1) if json_cols is not None else ci + 1
                             P.add(line, col, f"value '{s}' in column '{cname}' is not a number ({e.message})")
                             continue
-                    if len(qcache) < qmax:
-                        qcache[raw] = q
-                obs = Obs(display, line, cname, ci + 1, key, period, q, q.text, q.unit, source, url, published, note)
+                        if len(qcache) < _QCACHE_MAX:
+                            qcache[s] = q
+                    obs = make_full(display, line, cname, ci + 1, key, period, q, s, q.unit, source, url, published, note)
                 lst.append(obs)
                 observations.append(obs)
 

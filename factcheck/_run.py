@@ -41,15 +41,30 @@ def run_check(paths: list[Path], options: CheckOptions | None = None) -> Report:
 
 
 def check_one(path: Path, options: CheckOptions, cache: dict | None = None) -> FileReport:
+    from factcheck._checks import check_claims, sort_findings
+    from factcheck._compute import compute_evidence
     from factcheck._engine import check_file, load_datasets
+    from factcheck._errors import SyntaxProblem
+    from factcheck._matching import AliasBook
 
     shown = display_path(path)
     try:
         cf = load_claims_file(path, shown, options.settings)
         datasets = load_datasets(cf, cache)
+        book = AliasBook(cf.aliases)
+
+        def derived(claim):
+            try:
+                return compute_evidence(claim, datasets, book, cf.settings)
+            except SyntaxProblem as e:
+                ln, cl = claim.pos("compute")
+                raise InputError(Problem(shown, ln, cl, f"compute: {e.message}")) from None
+
+        report = check_file(cf, datasets, compute_evidence=derived)
     except InputError as e:
         return FileReport(path=shown, problems=tuple(e.problems))
-    report = check_file(cf, datasets)
+    findings = list(check_claims(cf))
+    report = replace(report, findings=tuple(sort_findings(findings)))
     return _filter(report, options)
 
 

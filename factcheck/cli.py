@@ -95,33 +95,84 @@ def write_output(text: str, output: Optional[Path]) -> None:
 
 @app.command()
 def check(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Claims files or folders (default: claims/).")] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")] = "text",
+    paths: Annotated[Optional[list[Path]], typer.Argument(
+        help="Claims files or folders (default: the configuration's `paths`, else claims/).")] = None,
+    format: Annotated[Optional[str], typer.Option(
+        "--format", "-f", help="Output format: text, json, sarif, junit, github or markdown.")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest severity that makes the exit code 1.")] = FailOn.error,
+    fail_on: Annotated[Optional[FailOn], typer.Option(
+        "--fail-on", help="Lowest severity that makes the exit code 1 [default: error].")] = None,
+    select: Annotated[Optional[list[str]], typer.Option(
+        "--select", help="Only these codes or code prefixes (repeat, or comma-separated).")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(
+        "--ignore", help="Leave out these codes or code prefixes (repeat, or comma-separated).")] = None,
+    coverage: Annotated[bool, typer.Option(
+        "--coverage", help="List the numbers in the document that no claim covers (D203).")] = False,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with findings (report only).")] = False,
     color: Annotated[Color, typer.Option("--color", help="Colour in the terminal report.")] = Color.auto,
+    config: Annotated[Optional[Path], typer.Option(
+        "--config", help="A configuration file (default: factcheck.toml or pyproject.toml found upwards).")] = None,
+    no_config: Annotated[bool, typer.Option("--no-config", help="Ignore configuration files.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on an internal error.")] = False,
 ) -> None:
-    """Check claims files against their reference data. Exit 0: fine, 1: findings, 2: bad input."""
-    from factcheck._run import CheckOptions, all_problems, run_check
+    """Check claims files against their reference data, each other and their document.
+
+    Exit 0: nothing at or above the fail level; 1: findings at or above it; 2: bad input or usage.
+    """
+    from factcheck._config import Config, discover_config, load_config
+    from factcheck._errors import InputError
+    from factcheck._run import all_problems, run_check
     from factcheck.output import FORMATS, get_formatter
 
-    if format not in FORMATS:
-        sys.stderr.write(f"factcheck: unknown format '{format}' (choose from {', '.join(FORMATS)})\n")
+    try:
+        cfg = Config() if no_config else (load_config(config) if config else discover_config(paths or []))
+        cfg = cfg.merge({"fail_on": fail_on, "format": format, "select": _codes(select), "ignore": _codes(ignore)})
+    except InputError as e:
+        fail_input(e.problems)
+    fmt = cfg.format or "text"
+    if fmt not in FORMATS:
+        sys.stderr.write(f"factcheck: unknown format '{fmt}' (choose from {', '.join(FORMATS)})\n")
         raise typer.Exit(2)
     try:
-        report = run_check(paths or [Path("claims")], CheckOptions(fail_on=fail_on.value))
+        targets = list(paths or cfg.paths or [Path("claims")])
+        report = run_check(targets, cfg.check_options(coverage=coverage))
         problems = all_problems(report)
+        formatter = get_formatter(fmt, color=use_color(color) and output is None, width=term_width())
         if problems:
-            fail_input(problems)
-        formatter = get_formatter(format, color=use_color(color) and output is None, width=term_width())
+            for p in problems:
+                sys.stderr.write(f"{p}\n")
+            # Machine formats still report (a JUnit `error`, a SARIF result) so CI shows where it broke;
+            # the terminal report is not printed over the problems.
+            if formatter.machine:
+                write_output(formatter.format(report), output)
+            raise typer.Exit(2)
         write_output(formatter.format(report), output)
+        side = getattr(formatter, "write_side_effects", None)
+        if side is not None:
+            side(report)
     except typer.Exit:
         raise
     except Exception as e:  # an internal error: say so, exit 2
         _internal(e, debug)
     raise typer.Exit(0 if exit_zero else report.exit_code())
+
+
+def _codes(values: Optional[list[str]]) -> list[str]:
+    return [c.strip().upper() for v in values or [] for c in v.split(",") if c.strip()]
+
+
+@app.command()
+def rules(
+    format: Annotated[str, typer.Option("--format", "-f", help="text or markdown.")] = "text",
+) -> None:
+    """List every finding code with its name, default severity and meaning."""
+    from factcheck._rules import RULES, render_rules_markdown
+
+    if format == "markdown":
+        sys.stdout.write(render_rules_markdown())
+        return
+    for r in RULES:
+        sys.stdout.write(f"{r.code}  {r.name:<24} {r.severity:<8} {r.summary}\n")
 
 
 @app.command()

@@ -23,14 +23,20 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan", "ok"
 SEVERITY_SYMBOL = {"error": "✗", "warning": "!", "info": "i"}
 
 
+def _short(path: str) -> str:
+    """A dataset path without its folders: the row number is what the reader needs."""
+    return path.rsplit("/", 1)[-1]
+
+
 def _gap_text(e: Evidence | None, c: ClaimResult) -> str:
-    from factcheck._engine import _interval_text  # noqa: F401  (same number style as the engine)
-    from factcheck._quantity import format_number
+    from factcheck._engine import display_number
 
     gap = e.gap if e is not None else c.gap
     if gap is None:
         return ""
-    text = format_number(gap.absolute, c.claimed.unit, c.claimed.scale_word)
+    if gap.absolute == 0:
+        return "none: the intervals just touch (rounding edge)"
+    text = display_number(gap.absolute, c.claimed.unit, c.claimed.scale_word, digits=3)
     if gap.absolute > 0 and not text.startswith("+"):
         text = "+" + text
     if gap.relative is not None:
@@ -80,22 +86,24 @@ class TerminalFormatter:
                 con.print(Text(f"  ✗ {p}", style="bold red"))
             con.print()
             return
-        narrow = self.width < 100
-        table = Table(box=None, show_header=True, header_style="dim", pad_edge=False, expand=False,
-                      padding=(0, 1))
-        table.add_column("", no_wrap=True)
-        table.add_column("claim", overflow="fold", ratio=3 if narrow else None)
-        table.add_column("claimed", overflow="fold", ratio=2 if narrow else None)
-        table.add_column("reference", overflow="fold", ratio=4 if narrow else None)
+        table = Table(box=None, show_header=False, pad_edge=False, expand=False, padding=(0, 1))
+        table.add_column("verdict", no_wrap=True, min_width=15)
+        table.add_column("claim", overflow="fold")
         for c in f.claims:
             sym, style = STYLE[c.verdict]
             verdict = Text(f"{sym} {c.verdict}", style=style)
-            claim = Text(c.id)
-            claim.append(f"\n{c.period}" + (" · forecast" if c.forecast else ""), style="dim")
+            body = Text(c.id, style="bold")
+            body.append("  ")
+            body.append(c.claimed.text)
+            meta = [c.period]
+            if c.forecast:
+                meta.append("forecast")
             if c.quote_location is not None:
-                claim.append(f" · doc line {c.quote_location.line}", style="dim")
-            claimed = Text(c.claimed.text)
-            table.add_row(verdict, claim, claimed, self._reference(c))
+                meta.append(f"document line {c.quote_location.line}")
+            body.append(f"  ({', '.join(meta)})", style="dim")
+            body.append("\n")
+            body.append_text(self._reference(c))
+            table.add_row(verdict, body)
         con.print(table)
         for fi in f.findings:
             self._finding(con, fi)
@@ -109,30 +117,30 @@ class TerminalFormatter:
 
         out = Text()
         if c.evidence:
+            many = len(c.evidence) > 1 or c.verdict == "disputed"
             for i, e in enumerate(c.evidence):
                 if i:
                     out.append("\n")
                 sym, style = STYLE.get(e.verdict, ("·", ""))
-                if len(c.evidence) > 1 or c.verdict == "disputed":
-                    out.append(f"{sym} ", style=style)
-                out.append(e.value.text, style="bold" if e.verdict == "contradicted" else "")
+                out.append(f"{sym} " if many else "→ ", style=style if many else "dim")
+                out.append(e.value.text, style="bold red" if e.verdict == "contradicted" else "bold")
                 if e.period != c.period:
                     out.append(f" ({e.period})", style="dim")
                 gap = _gap_text(e, c)
                 if gap:
                     out.append(f"  gap {gap}", style="red")
                 src = e.source if e.how != "compute" else f"computed: {e.source}"
-                out.append(f"\n  {src}", style="dim")
+                out.append(f"  {src}", style="dim")
                 if e.dataset and e.how != "compute":
-                    out.append(f" · {e.dataset}" + (f":{e.row}" if e.row else ""), style="dim")
+                    out.append(f" · {_short(e.dataset)}" + (f":{e.row}" if e.row else ""), style="dim")
         elif c.candidates:
-            out.append(c.reason, style="yellow")
+            out.append(f"? {c.reason}", style="yellow")
             for k in c.candidates[:4]:
-                out.append(f"\n  {k.series} ({k.score:.0f})", style="dim")
+                out.append(f"\n  {k.series} (score {k.score:.0f})", style="dim")
             if len(c.candidates) > 4:
                 out.append(f"\n  … {len(c.candidates) - 4} more", style="dim")
         else:
-            out.append(c.reason or "no reference data", style="dim")
+            out.append(f"· {c.reason or 'no reference data'}", style="dim")
         return out
 
     def _finding(self, con, fi: Finding) -> None:
