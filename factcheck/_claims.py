@@ -400,7 +400,10 @@ def _validate(data: dict, reader: _Reader, where, key_where):
             if key in seen:
                 continue
             seen.add(key)
-            field_name = ".".join(str(p) for p in loc if not isinstance(p, int)) or "file"
+            parts = [str(p) for p in loc if not isinstance(p, int)]
+            if len(parts) > 1 and parts[0] in ("claims", "references", "relations"):
+                parts = parts[1:]  # the position already says which claim
+            field_name = ".".join(parts) or "file"
             reader.problem(where(loc), f"{field_name}: {_pydantic_message(err)}")
         reader.fail()
         raise AssertionError("unreachable")  # pragma: no cover

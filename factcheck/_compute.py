@@ -102,7 +102,8 @@ class Resolver:
             raise Undecided(f"{match.ambiguous_reason}", [series_name(g.key) for g in match.chosen])
         if many and sub.metric is not None:
             # a sum adds the series of the best metric, in every other dimension
-            best = [g for g in groups if g.score == max((h.score or 0) for h in groups)] if groups else []
+            top = max(((h.score or 0) for h in groups), default=0)
+            best = [g for g in groups if (g.score or 0) == top]
             groups = best
         out = []
         source = kw.get("source")

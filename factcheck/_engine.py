@@ -56,7 +56,7 @@ def _spec_key(spec: Any) -> tuple:
 # --------------------------------------------------------------------------- matching
 
 
-@dataclass
+@dataclass(eq=False)
 class _Group:
     """One series (by its dimensions) across every dataset that holds it."""
 
@@ -78,20 +78,43 @@ class Match:
     dims_missing: list[str] = field(default_factory=list)
 
 
-def _entity_match(claim: Claim, key: tuple[tuple[str, str], ...], ds: Any, book: AliasBook) -> bool:
-    dims = dict(key)
+_INDEX: dict[int, tuple[Any, dict[str, dict[str, list]]]] = {}
+
+
+def _dim_index(ds: Any) -> dict[str, dict[str, list]]:
+    """dimension -> normalised value -> series keys; built once per dataset."""
+    hit = _INDEX.get(id(ds))
+    if hit is not None and hit[0] is ds:
+        return hit[1]
+    idx: dict[str, dict[str, list]] = {}
+    for key in ds.series:
+        for k, v in key:
+            idx.setdefault(k, {}).setdefault(norm_name(v), []).append(key)
+    _INDEX[id(ds)] = (ds, idx)
+    return idx
+
+
+def _candidate_keys(claim: Claim, ds: Any, book: AliasBook) -> Iterable[tuple]:
+    """The dataset's series whose entity dimensions match the claim's (by name or alias)."""
+    if not claim.dims:
+        return ds.series.keys()
+    idx = _dim_index(ds)
+    result: set | None = None
     for name, wanted in claim.dims.items():
-        have = dims.get(name)
-        if have is None:
-            return False
-        if book.same(wanted, have):
-            continue
-        alias_map = getattr(ds, "alias_map", {}).get(name, {})
-        canon = alias_map.get(norm_name(wanted))
-        if canon is not None and book.same(canon, have):
-            continue
-        return False
-    return True
+        values = idx.get(name)
+        if values is None:
+            return ()  # the dataset lacks a dimension the claim names: no evidence from it
+        names = set(book.names(wanted))
+        canon = getattr(ds, "alias_map", {}).get(name, {}).get(norm_name(wanted))
+        if canon is not None:
+            names |= book.names(canon)
+        keys: set = set()
+        for n in names:
+            keys.update(values.get(n, ()))
+        result = keys if result is None else result & keys
+        if not result:
+            return ()
+    return sorted(result or ())
 
 
 def find_series(claim: Claim, datasets: Sequence[Any], book: AliasBook, settings: Any) -> Match:
@@ -100,9 +123,8 @@ def find_series(claim: Claim, datasets: Sequence[Any], book: AliasBook, settings
     groups: dict[tuple, _Group] = {}
     score_cache: dict[str, float] = {}
     for ds in datasets:
-        for key, observations in ds.series.items():
-            if not _entity_match(claim, key, ds, book):
-                continue
+        for key in _candidate_keys(claim, ds, book):
+            observations = ds.series[key]
             dims = dict(key)
             if claim.metric is not None:
                 metric = dims.get("metric")
@@ -136,7 +158,12 @@ def find_series(claim: Claim, datasets: Sequence[Any], book: AliasBook, settings
     if len(close) == 1:
         return Match(all_groups, rejected, close)
     # several series about equally good: say in what they differ
-    differing = sorted({k for g in close for k, _ in g.key if len({dict(h.key).get(k) for h in close}) > 1})
+    values: dict[str, set] = {}
+    for g in close:
+        d = dict(g.key)
+        for k in {k for h in (close[0], g) for k, _ in h.key}:
+            values.setdefault(k, set()).add(d.get(k))
+    differing = sorted(k for k, vs in values.items() if len(vs) > 1)
     open_dims = [d for d in differing if d not in claim.dims and d != "metric"]
     if open_dims:
         values = sorted({dict(g.key).get(open_dims[0], "—") for g in close})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
@@ -19,6 +20,7 @@ METADATA = frozenset({"source", "url", "published", "note", "unit", "scale"})
 _WS = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=200_000)
 def norm_name(s: str) -> str:
     """Case-, accent- and whitespace-insensitive form of a name."""
     s = unicodedata.normalize("NFKD", str(s))
@@ -69,7 +71,7 @@ class AliasBook:
 # Equal names after ``default_process`` score 100, anything else at most 99.
 
 EXTRA_FIRST = 9.0
-EXTRA_MORE = 4.0
+EXTRA_MORE = 5.0
 PAREN_COVER = 0.9
 
 _STOP = frozenset(

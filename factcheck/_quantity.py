@@ -268,6 +268,7 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
          "ninety": 90}
 _NUMBER_WORDS = frozenset(_ONES) | frozenset(_TENS) | {"hundred", "dozen"} | frozenset(SCALE_WORDS)
 _NOT_FINITE = frozenset({"nan", "inf", "infinity", "infinite"})
+_NOT_UNIT_START = frozenset({"or", "and", "to", "through", "until", "till", "of", "than", "from", "between"})
 
 # currencies ------------------------------------------------------------------------------------------
 _ISO_CODES = frozenset(
@@ -514,9 +515,10 @@ class _Operand:
 
 
 class _Parser:
-    __slots__ = ("s", "reference", "decimal", "hedges")
+    __slots__ = ("s", "reference", "decimal", "hedges", "hedge_pos")
 
     def __init__(self, text: str, reference: bool, decimal: str, hedges: Mapping[str, Any] | None):
+        self.hedge_pos = 0
         self.s = text
         self.reference = reference
         self.decimal = decimal
@@ -553,6 +555,7 @@ class _Parser:
         if m:
             hedge_text = m.group()
             hedge = _HEDGE_PHRASES[" ".join(hedge_text.lower().split())]
+            self.hedge_pos = pos
             pos = self.ws(m.end())
         opener = ""
         if not hedge:
@@ -616,7 +619,7 @@ class _Parser:
         unit = op.unit or ""
         x = (op.n, op.e + se)
         h = (op.h[0], op.h[1] + se)
-        iv = _hedged(x, h, hedge, self.hedges, op.start)
+        iv = _hedged(x, h, hedge, self.hedges, self.hedge_pos if hedge else op.start)
         return Quantity(
             text, op.number, iv, unit, float(10**se), _SCALE_OF_EXP[se], hedge, HEDGE_CLASSES[hedge],
             _to_float(h, op.start), None,
@@ -1057,7 +1060,7 @@ class _Parser:
                 break
             w = wm.group()
             lw = w.lower()
-            if lw == "per" or lw == "plus":
+            if lw == "per" or lw == "plus" or not words and lw in _NOT_UNIT_START:
                 break
             if lw in ("to", "and", "through", "until", "till") and _opstart(s, wm.end()):
                 break

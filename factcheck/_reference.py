@@ -86,14 +86,13 @@ _QCACHE_MAX = 100_000  # distinct value cells remembered per (unit, scale) of a 
 
 _SCALES: dict[str, float] = {
     "one": 1.0, "ones": 1.0, "unit": 1.0, "units": 1.0, "1": 1.0,
-    "thousand": 1e3, "thousands": 1e3, "k": 1e3, "th": 1e3, "000": 1e3,
-    "million": 1e6, "millions": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6, "mio": 1e6,
+    "thousand": 1e3, "thousands": 1e3, "k": 1e3, "th": 1e3, "thous": 1e3, "thsd": 1e3,
+    "million": 1e6, "millions": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6, "mio": 1e6, "mil": 1e6, "mm": 1e6,
     "billion": 1e9, "billions": 1e9, "bn": 1e9, "b": 1e9, "bln": 1e9,
-    "trillion": 1e12, "trillions": 1e12, "tn": 1e12,
+    "trillion": 1e12, "trillions": 1e12, "tn": 1e12, "trn": 1e12, "tln": 1e12,
 }
 _COUNT_UNITS = frozenset({"count", "counts", "number", "numbers"})
 _CANON_SCALE_WORD = {1e3: "thousand", 1e6: "million", 1e9: "billion", 1e12: "trillion"}
-_HALF = [0.5 * 10.0**-i for i in range(40)]
 
 
 # ------------------------------------------------------------------------------------------ names
@@ -166,12 +165,8 @@ class Observation:
         if name == "value":
             lazy = object.__getattribute__(self, "_lazy")
             if lazy is not None:
-                k, word, dec_char, fast = lazy
-                s = self.raw
-                p = s.find(dec_char)
-                dec = 0 if p < 0 else len(s) - p - 1
-                x = float(s if dec_char == "." else s.replace(",", "."))
-                q = fast(s, x, _HALF[dec] if dec < len(_HALF) else 0.0, self.unit, k, word)
+                k, word, dec_char, plain = lazy
+                q = plain(self.raw, dec_char, self.unit, k, word)
                 object.__setattr__(self, "value", q)
                 return q
         raise AttributeError(f"'Observation' object has no attribute '{name}'")
@@ -202,87 +197,79 @@ class Dataset:
 
 # ------------------------------------------------------------------------------------------ quantities
 class _Quantities:
-    """Builds Quantity objects: the fast path for plain numbers, parse_value for everything else."""
+    """Builds Quantity objects: plain numbers here (exactly as parse_value's own fast path would, with the
+    scale applied), anything else through :func:`factcheck._quantity.parse_value`."""
 
     def __init__(self) -> None:
         from factcheck import _quantity
 
-        self.mod = _quantity
         self.parse_value = _quantity.parse_value
         self.Quantity = _quantity.Quantity
         self.normalise_unit = _quantity.normalise_unit
-        template = _quantity.parse_value("1", reference=True)
-        self._template = template
-        # positional construction in field order (much faster than keywords or dataclasses.replace)
+        self.make_iv = _constructor(Interval, ["low", "high", "low_closed", "high_closed"], {})
 
-        if dataclasses.is_dataclass(template):
-            names = [f.name for f in dataclasses.fields(template) if f.init]
-        else:  # pragma: no cover - Quantity is a dataclass
-            names = []
-        self._names = names
-        self._base = [getattr(template, n) for n in names]
-        self._pos = {n: i for i, n in enumerate(names)}
-        for need in ("text", "number", "interval", "unit", "scale", "scale_word", "half_unit"):
-            if need not in self._pos:  # pragma: no cover - guards an API drift
-                raise RuntimeError(f"factcheck._quantity.Quantity has no field {need!r}")
+    def plain(self, s: str, dec_char: str, unit: str, k: float, word: str) -> Any:
+        """The Quantity of a plain decimal number ``s`` (checked by the caller), times the scale ``k``.
 
-    def make_fast(self) -> Callable[[str, float, float, str, float, str], Any]:
-        """``fast(text, number, half_unit, unit, scale, scale_word)``: the Quantity of a plain number.
-
-        The interval is [x − h, x + h) times the scale. Built without the dataclasses' ``__init__``
-        (see :func:`_constructor`) when Quantity allows it: this is the hot loop of a large file.
+        Every digit is significant: h is half a unit of the last digit written. The ends are computed in
+        integers and rounded once, so ``0.7`` thousand is [650, 750) exactly, as ``parse_value`` does.
         """
-        Q = self.Quantity
-        names = self._names
-        exprs = {"text": "raw", "number": "x", "interval": "iv", "unit": "unit", "scale": "k",
-                 "scale_word": "word", "half_unit": "h"}
-        q_descs = [Q.__dict__.get(n) for n in names]
-        i_names = ["low", "high", "low_closed", "high_closed"]
-        i_descs = [Interval.__dict__.get(n) for n in i_names]
-        slots_ok = all(type(d).__name__ == "member_descriptor" for d in q_descs + i_descs)
-        if not slots_ok or getattr(Q, "__post_init__", None) is not None:  # pragma: no cover
-            fixed = {n: v for n, v in zip(names, self._base) if n not in exprs}
-
-            def fast(raw: str, x: float, h: float, unit: str, k: float, word: str) -> Any:
-                return Q(text=raw, number=x, interval=Interval((x - h) * k, (x + h) * k, True, False), unit=unit,
-                         scale=k, scale_word=word, half_unit=h, **fixed)
-
-            return fast
-        ns: dict[str, Any] = {"_new": object.__new__, "_Q": Q, "_I": Interval}
-        body = ["    iv = _new(_I)"]
-        for i, (expr, d) in enumerate(zip(("(x - h) * k", "(x + h) * k", "True", "False"), i_descs)):
-            ns[f"_i{i}"] = d.__set__  # type: ignore[union-attr]
-            body.append(f"    _i{i}(iv, {expr})")
-        body.append("    o = _new(_Q)")
-        for i, (n, d, v) in enumerate(zip(names, q_descs, self._base)):
-            ns[f"_s{i}"] = d.__set__  # type: ignore[union-attr]
-            if n in exprs:
-                body.append(f"    _s{i}(o, {exprs[n]})")
-            else:
-                ns[f"_c{i}"] = v
-                body.append(f"    _s{i}(o, _c{i})")
-        src = "def fast(raw, x, h, unit, k, word):\n" + "\n".join(body) + "\n    return o\n"
-        exec(src, ns)  # noqa: S102 - generated from the field names of Quantity and Interval
-        return ns["fast"]
+        ip, _, fp = s.partition(dec_char)
+        sign = ip[:1]
+        if sign == "-" or sign == "+":
+            ip = ip[1:]
+        d = len(fp)
+        n = int(ip + fp)
+        if sign == "-":
+            n = -n
+        x = n / 10**d if d else float(n)
+        p = 10 ** (d + 1)
+        if k.is_integer():
+            kk = int(k)
+            low = (10 * n - 5) * kk / p
+            high = (10 * n + 5) * kk / p
+            h = 5 * kk / p
+        else:
+            low = (10 * n - 5) / p * k
+            high = (10 * n + 5) / p * k
+            h = 5 / p * k
+        return self.Quantity(s, x, self.make_iv(low, high, True, high <= x * k), unit, k, word, "", "exact", h, None)
 
     def slow(self, raw: str, decimal: str, unit: str, k: float, word: str) -> Any:
         """parse_value, then the row's scale and unit where the cell has none of its own."""
-
         q = self.parse_value(raw, reference=True, decimal=decimal)
-        changes: dict[str, Any] = {}
-        if k != 1.0 and not q.scale_word:
-            changes["interval"] = q.interval.scaled(k)
-            changes["scale"] = (q.scale or 1.0) * k
-            changes["scale_word"] = word
+        if q.unit and any(c.isdigit() for c in q.unit):
+            # "12x3" reads as 12 of a unit "x3": in a table cell that is a typo, not a unit
+            at = raw.find(q.unit[:1]) if q.unit[:1] in raw else 0
+            raise SyntaxProblem(f"unexpected '{raw[at:].strip() or q.unit}'", max(at, 0))
+        if k != 1.0 and not q.scale_word and q.scale == 1.0:
+            scaled = None
+            if word in ("thousand", "million", "billion", "trillion"):
+                try:  # exact decimal arithmetic, as if the scale were written in the cell
+                    scaled = self.parse_value(f"{raw} {word}", reference=True, decimal=decimal)
+                except SyntaxProblem:
+                    scaled = None
+                if scaled is not None and (scaled.unit != q.unit or scaled.hedge != q.hedge or scaled.scale != k):
+                    scaled = None
+            if scaled is not None:
+                q = dataclasses.replace(scaled, text=q.text)
+            else:
+                q = dataclasses.replace(q, interval=q.interval.scaled(k), scale=k, scale_word=word,
+                                        half_unit=q.half_unit * k)
         if unit and not q.unit:
-            changes["unit"] = unit
-        return dataclasses.replace(q, **changes) if changes else q
+            q = dataclasses.replace(q, unit=unit)
+        return q
 
-    def unit(self, word: str) -> str:
-        w = word.strip()
+    def unit(self, word: str) -> tuple[str, tuple[float, str] | None]:
+        """(canonical unit, scale it carries or None): ``thousand US dollars`` is USD with a scale."""
+        w = " ".join(str(word).split())
         if not w or w.casefold() in _COUNT_UNITS:
-            return ""
-        return self.normalise_unit(w)
+            return "", None
+        first, _, rest = w.partition(" ")
+        sc = _SCALES.get(first.casefold()) if rest else None
+        if sc is not None and sc != 1.0:
+            return self.unit(rest)[0], (sc, _CANON_SCALE_WORD.get(sc, first))
+        return self.normalise_unit(w), None
 
 
 def _constructor(cls: type, names: list[str], fixed: dict[str, Any]) -> Callable[..., Any]:
@@ -511,7 +498,7 @@ def _json_rows(path: Path, display: str, problems: _Problems) -> tuple[list[str]
     elif isinstance(doc, dict) and isinstance(doc.get("data"), list) :
         records, start = doc["data"], _find_data_array(text, i, decoder)
     else:
-        what = "an object without a \"data\" list" if isinstance(doc, dict) else f"a {type(doc).__name__}"
+        what = "an object without a \"data\" list" if isinstance(doc, dict) else f"a {_json_type(doc)}"
         problems.add(1, 1, f"a JSON reference file holds a list of records (objects) or {{\"data\": [...]}}; this one holds {what}")
         raise _Abort
     offsets = _array_offsets(text, start, decoder)
@@ -735,7 +722,7 @@ class _Loader:
         self.entry_k, self.entry_word = entry_scale
         self.json_cols = json_cols
         self.q = _Quantities()
-        self.entry_unit = self.q.unit(spec.unit) if spec.unit else ""
+        self.entry_unit, self.entry_unit_scale = self.q.unit(spec.unit) if spec.unit else ("", None)
         self.default_source = spec.source or Path(display).name
         self.observations: list[Observation] = []
         self.series: dict[SeriesKey, list[Observation]] = {}
@@ -862,14 +849,14 @@ class _Loader:
         """Resolve a row's metadata cells: (unit, k, word, source, url, published, note, errors)."""
         d = dict(zip(names, cells))
         errors: list[tuple[str, str]] = []
-        unit = self.entry_unit
+        # scale: the row's scale cell, else the entry's scale:, else a scale word in the unit ("thousand USD")
+        unit, unit_scale = self.entry_unit, self.entry_unit_scale
         u = d.get("unit", "").strip()
         if u:
-            try:
-                unit = self.q.unit(u)
-            except SyntaxProblem as e:
-                errors.append(("unit", f"unit '{u}' in column '{self.header[self.role_at['unit']]}' is not a unit ({e.message})"))
+            unit, unit_scale = self.q.unit(u)
         k, word = self.entry_k, self.entry_word
+        if self.spec.scale is None and unit_scale is not None:
+            k, word = unit_scale
         s = d.get("scale", "").strip()
         if s:
             sc = _scale_of(s)
@@ -891,7 +878,7 @@ class _Loader:
         json_cols = self.json_cols
         dec_char = decimal
         slow = self.q.slow
-        fast = self.q.make_fast()
+        plain_q = self.q.plain
         missing = MISSING
         field_names = [f.name for f in dataclasses.fields(Observation)]
         # an observation of a plain number: no value yet (built on first use, see Observation.__getattr__)
@@ -935,7 +922,7 @@ class _Loader:
             m = by_meta.get(ms)
             if m is None:
                 unit, k, word, source, url, published, note, errors = self._meta(ms, meta_names)
-                m = by_meta[ms] = (unit, source, url, published, note, (k, word, dec_char, fast), {}, errors)
+                m = by_meta[ms] = (unit, source, url, published, note, (k, word, dec_char, plain_q), {}, errors)
             return m
 
         # one dictionary lookup a row for both: (series key, list, metadata) or False
@@ -955,7 +942,7 @@ class _Loader:
                 ent = False
             else:
                 ent = (ser[0], ser[1], meta_of(cells[n_dims:]))
-            if len(by_row) < 1_000_000:
+            if len(by_row) < 200_000:
                 by_row[cells] = ent
             return ent
 

@@ -35,8 +35,9 @@ def _gap_text(e: Evidence | None, c: ClaimResult) -> str:
     if gap is None:
         return ""
     if gap.absolute == 0:
-        return "none: the intervals just touch (rounding edge)"
-    text = display_number(gap.absolute, c.claimed.unit, c.claimed.scale_word, digits=3)
+        return "touches the claim's interval but does not meet it"
+    unit = "pp" if c.claimed.unit == "percent" else c.claimed.unit  # a gap between percentages
+    text = display_number(gap.absolute, unit, c.claimed.scale_word, digits=3)
     if gap.absolute > 0 and not text.startswith("+"):
         text = "+" + text
     if gap.relative is not None:
@@ -128,7 +129,7 @@ class TerminalFormatter:
                     out.append(f" ({e.period})", style="dim")
                 gap = _gap_text(e, c)
                 if gap:
-                    out.append(f"  gap {gap}", style="red")
+                    out.append(f"  gap {gap}" if gap[0] in "+-−0123456789" else f"  {gap}", style="red")
                 src = e.source if e.how != "compute" else f"computed: {e.source}"
                 out.append(f"  {src}", style="dim")
                 if e.dataset and e.how != "compute":
