@@ -156,7 +156,7 @@ class Resolver:
             high = sum(iv.high for _, iv, _ in rows)
             iv = Interval(low, high, all(iv.low_closed for _, iv, _ in rows), all(iv.high_closed for _, iv, _ in rows))
             unit = rows[0][2][0].unit
-            self.terms.append(_Term(site.text, f"{_fmt(iv, unit)} (sum of {len(rows)} series)",
+            self.terms.append(_Term(" ".join(site.text.split()), f"{_fmt(iv, unit)} (sum of {len(rows)} series)",
                                     {o.source for _, _, obs in rows for o in obs},
                                     [(o.dataset, o.row) for _, _, obs in rows for o in obs]))
             return _uvalue(iv, unit)
@@ -169,7 +169,7 @@ class Resolver:
             raise Undecided(f"{text}: no observation for {sub.period.text}", [])
         name, iv, obs = rows[0]
         unit = obs[0].unit
-        self.terms.append(_Term(text, f"{_fmt(iv, unit)} ({name}, {sub.period.text}; {obs[0].source}, "
+        self.terms.append(_Term(" ".join(text.split()), f"{_fmt(iv, unit)} ({name}, {sub.period.text}; {obs[0].source}, "
                                       f"{obs[0].dataset}:{obs[0].row})",
                                 {o.source for o in obs}, [(o.dataset, o.row) for o in obs]))
         return _uvalue(iv, unit)
@@ -201,6 +201,7 @@ def compute_evidence(claim: Claim, datasets: Sequence[Any], book: AliasBook, set
     claim_u = to_expr_value(claim.value.interval, claim.value.unit)
     for text in claim.compute:
         expr = parse_expr(text, known_ids=[], compute=True)
+        text = " ".join(text.split())  # shown on one line
         resolver = Resolver(claim, datasets, book, settings)
         try:
             result = evaluate(expr, {}, call=resolver)

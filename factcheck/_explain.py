@@ -28,7 +28,7 @@ def explain_claim(path: Path, claim_id: str) -> str:
     from factcheck._claims import load_claims_file
     from factcheck._engine import judge, load_datasets
     from factcheck._matching import AliasBook, series_name
-    from factcheck._quantity import format_number
+    from factcheck._engine import display_number as format_number
     from factcheck._run import display_path
 
     shown = display_path(path)
@@ -41,9 +41,11 @@ def explain_claim(path: Path, claim_id: str) -> str:
         close = difflib.get_close_matches(claim_id, ids, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise InputError(Problem(shown, 0, 0, f"no claim with id '{claim_id}'{hint}"))
+    from factcheck._compute import compute_evidence
+
     datasets = load_datasets(cf)
     book = AliasBook(cf.aliases)
-    result, match = judge(claim, datasets, book, cf.settings)
+    result, match = judge(claim, datasets, book, cf.settings, compute_evidence(claim, datasets, book, cf.settings))
 
     q = claim.value
     sw = q.scale_word
@@ -91,6 +93,14 @@ def explain_claim(path: Path, claim_id: str) -> str:
     if not result.evidence:
         add(f"  none: {result.reason}")
     for e in result.evidence:
+        if e.how == "compute":
+            add(f"  {e.verdict:<12} {e.value.text}  (derived: {e.series})")
+            for dl in e.detail.splitlines():
+                add(f"               {dl}")
+            if e.verdict in ("supported", "contradicted"):
+                meets = "meet" if e.verdict == "supported" else "do not meet"
+                add(f"               {_iv(q.interval, q.unit, sw)} and the derived value {meets}")
+            continue
         where = f"{e.dataset}:{e.row}" if e.row else e.dataset
         add(f"  {e.verdict:<12} {e.value.text}  ({e.period}; {e.source}; {where})")
         add(f"               reference interval {_iv_raw(e.value.low, e.value.high, e.value.low_closed, e.value.high_closed, e.value.unit, sw)}")
@@ -123,7 +133,7 @@ def _iv(iv, unit: str, scale_word: str) -> str:
 
 
 def _iv_raw(low: float, high: float, lc: bool, hc: bool, unit: str, scale_word: str) -> str:
-    from factcheck._quantity import format_number
+    from factcheck._engine import display_number as format_number
 
     lo = "−∞" if low == float("-inf") else format_number(low, "", scale_word)
     hi = "∞" if high == float("inf") else format_number(high, "", scale_word)

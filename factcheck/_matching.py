@@ -202,7 +202,8 @@ class _Name:
     total: float  # sum of the weights
     bag: frozenset[str]
     main: frozenset[str]  # the words outside parentheses
-    canonical: str  # the words joined, for the cheap first pass
+    canonical: str
+    by_prefix: Mapping[str, tuple[str, ...]]  # alphabetic words by their first three letters  # the words joined, for the cheap first pass
 
 
 def _rewrite(words: list[str]) -> list[str]:
@@ -244,7 +245,12 @@ def _read(name: str) -> _Name:
                 main.add(w)
             tokens.append(w)
             weights.append(weight)
-    return _Name(tuple(tokens), tuple(weights), sum(weights), frozenset(tokens), frozenset(main), " ".join(tokens))
+    by_prefix: dict[str, tuple[str, ...]] = {}
+    for w in dict.fromkeys(tokens):
+        if w.isalpha():
+            by_prefix[w[:3]] = by_prefix.get(w[:3], ()) + (w,)
+    return _Name(tuple(tokens), tuple(weights), sum(weights), frozenset(tokens), frozenset(main), " ".join(tokens),
+                 by_prefix)
 
 
 def _paren_parts(s: str) -> list[tuple[int, str]]:
@@ -273,6 +279,8 @@ def _similar(a: str, b: str) -> float:
     key = (a, b) if a < b else (b, a)
     s = _SIM_CACHE.get(key)
     if s is None:
+        if len(_SIM_CACHE) > 200_000:
+            _SIM_CACHE.clear()
         s = _SIM_CACHE[key] = _word_similarity(*key)
     return s
 
@@ -305,7 +313,7 @@ def _coverage(src: _Name, dst: _Name) -> list[float]:
             out.append(1.0)
             continue
         best = PAREN_COVER if t in dst.bag else 0.0
-        for u in dst.bag:
+        for u in dst.by_prefix.get(t[:3], ()) if t.isalpha() else ():  # a variant shares its first letters
             if best >= 1.0:
                 break
             sim = _similar(t, u)

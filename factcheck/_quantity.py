@@ -139,7 +139,7 @@ HEDGE_CLASSES = {
 
 # ======================================================================================= vocabulary
 SCALE_WORDS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
-_SCALE_OF_EXP = {0: "", 2: "hundred", 3: "thousand", 6: "million", 9: "billion", 12: "trillion"}
+_SCALE_OF_EXP = {0: "", 3: "thousand", 6: "million", 9: "billion", 12: "trillion"}
 _SCALE_ALIASES = {
     "thousand": "thousand", "thousands": "thousand", "k": "thousand", "th": "thousand",
     "thous": "thousand", "thsd": "thousand",
@@ -148,8 +148,11 @@ _SCALE_ALIASES = {
     "billion": "billion", "billions": "billion", "b": "billion", "bn": "billion", "bln": "billion",
     "trillion": "trillion", "trillions": "trillion", "tn": "trillion", "trn": "trillion", "tln": "trillion",
 }
-# after a number in the text; "th"/"thous"/"mil"/"mm" are accepted only in a structured value or a scale
-# cell (normalise via _SCALE_ALIASES), never read out of running text ("5 mm" is millimetres)
+# The scales read after a number in a value; "th"/"thous"/"mil"/"mm"/"mio" are accepted only where a
+# scale is expected on its own (a structured value's ``scale``, format_number): "5 mm" is millimetres.
+_TEXT_SCALES = frozenset(
+    "thousand thousands million millions billion billions trillion trillions mln mn bln bn trn tln tn".split()
+)
 _SCALE_RE = re.compile(
     r"(thousands?|millions?|billions?|trillions?|mln|mn|bln|bn|trn|tln|tn|k|m|b)\.?(?![^\W_])", re.I
 )
@@ -332,6 +335,8 @@ _SIGNED_RE = re.compile(r"(?:[+\-−]|–(?=\s*[0-9.]))|minus(?![^\W_])", re.I)
 _WS_RE = re.compile(r"\s*")
 _FAST_DOT = re.compile(r"\s*([+-]?)([0-9]{1,300})(?:\.([0-9]{1,300}))?\s*")
 _FAST_COMMA = re.compile(r"\s*([+-]?)([0-9]{1,300})(?:,([0-9]{1,300}))?\s*")
+_GROUPED_DOT = re.compile(r"\s*([+-]?)([0-9]{1,3}(?:,[0-9]{3}){1,90})(?:\.([0-9]{1,300}))?\s*")
+_GROUPED_COMMA = re.compile(r"\s*([+-]?)([0-9]{1,3}(?:\.[0-9]{3}){1,90})(?:,([0-9]{1,300}))?\s*")
 _PLAIN_NUMBER_RE = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*")
 _AND_HALF_RE = re.compile(r"and\s+a\s+half(?![^\W_])", re.I)
 _HALF_A_RE = re.compile(r"half\s+an?\s+(thousand|million|billion|trillion)(?![^\W_])", re.I)
@@ -454,8 +459,14 @@ def parse_value(
     if not ok:
         m = (_FAST_DOT if decimal == "." else _FAST_COMMA).fullmatch(text)
         if m is None:
-            return _Parser(text, reference, decimal, hedges).parse()
-        sign, ip, fp = m.groups()
+            # "1,234,567.5" (or "1.234.567,5" with decimal=",")
+            m = (_GROUPED_DOT if decimal == "." else _GROUPED_COMMA).fullmatch(text)
+            if m is None:
+                return _Parser(text, reference, decimal, hedges).parse()
+            sign, ip, fp = m.groups()
+            ip = ip.replace("," if decimal == "." else ".", "")
+        else:
+            sign, ip, fp = m.groups()
         text = text.strip()
     if fp is not None:
         # digits after the decimal mark: all significant
@@ -794,7 +805,6 @@ class _Parser:
         digits_ip = ip
         seps = [(i, c) for i, c in enumerate(ip) if not c.isdigit()]
         if seps:
-            kinds = {("space" if c in _SPACES else c) for _, c in seps}
             first_sep, first_c = seps[0]
             kind0 = "space" if first_c in _SPACES else first_c
             bad = -1 if 1 <= first_sep <= 3 else first_sep
@@ -1072,7 +1082,7 @@ class _Parser:
                     code = _CURRENCY_WORDS.get(lw)
                 if code is not None:
                     return code, wm.end()
-            if lw in _NUMBER_WORDS or lw in _SCALE_ALIASES and lw not in ("m", "b", "k", "th") or lw in _NOT_FINITE:
+            if lw in _NUMBER_WORDS or lw in _TEXT_SCALES or lw in _NOT_FINITE:
                 raise SyntaxProblem(f"unexpected '{w}'", r)
             _check_typo(w, r)
             words.append(w)
@@ -1566,11 +1576,3 @@ def apply_tolerance(q: Quantity, tolerance: str | float) -> Quantity:
     if math.isfinite(hi):
         hi = _to_float(_add(_dec_of_float(hi), high_t))
     return replace(q, interval=Interval(lo, hi, iv.low_closed, iv.high_closed))
-
-
-def is_missing(cell: str) -> bool:
-    """Whether a reference cell is no observation (empty, ``..``, ``NA``, ``n/a``, ``-``, ``…``)."""
-    return cell.strip().lower() in _MISSING
-
-
-_MISSING = frozenset({"", "..", "...", "…", "-", "–", "—", "na", "n/a", "n.a.", "nan", "null", ":"})

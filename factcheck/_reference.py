@@ -404,8 +404,8 @@ def _detect_delimiter(sample: str, truncated: bool) -> str:
     return best
 
 
-def _csv_rows(path: Path, display: str, problems: _Problems, tsv: bool) -> tuple[list[str], int, Iterator[tuple[int, list[str]]]]:
-    """(header, header line, iterator of (line, row)). UTF-8 errors surface from the iterator as _Abort."""
+def _csv_rows(path: Path, display: str, problems: _Problems, tsv: bool) -> tuple[list[str], int, Iterator[tuple[int, list[str]]], Callable[[], None]]:
+    """(header, header line, iterator of (line, row), close). UTF-8 errors surface from the iterator as _Abort."""
     try:
         f = open(path, encoding="utf-8-sig", newline="")
     except FileNotFoundError:
@@ -471,7 +471,7 @@ def _csv_rows(path: Path, display: str, problems: _Problems, tsv: bool) -> tuple
         finally:
             f.close()
 
-    return header, header_line, rows()
+    return header, header_line, rows(), f.close
 
 
 def _json_rows(path: Path, display: str, problems: _Problems) -> tuple[list[str], int, Iterator[tuple[int, list[str]]], dict[int, int]]:
@@ -593,7 +593,7 @@ def _find_data_array(text: str, i: int, decoder: json.JSONDecoder) -> int:
     return found
 
 
-def _parquet_rows(spec: ReferenceSpec, problems: _Problems) -> tuple[list[str], int, Iterator[tuple[int, list[str]]]]:
+def _parquet_rows(spec: ReferenceSpec, problems: _Problems) -> tuple[list[str], int, Iterator[tuple[int, list[str]]], Callable[[], None]]:
     """Parquet through duckdb (the ``big`` extra). Line numbers are 1-based record numbers."""
     import importlib.util
 
@@ -610,7 +610,7 @@ def _parquet_rows(spec: ReferenceSpec, problems: _Problems) -> tuple[list[str], 
         con = duckdb.connect()
         cur = con.execute("SELECT * FROM read_parquet(?)", [str(spec.path)])
     except Exception as e:  # duckdb raises its own error types
-        problems.add(0, 0, f"not a readable Parquet file ({e})")
+        problems.add(0, 0, f"not a readable Parquet file ({(str(e).splitlines() or [type(e).__name__])[0]})")
         raise _Abort from None
     header = [d[0] for d in cur.description]
 
@@ -632,7 +632,7 @@ def _parquet_rows(spec: ReferenceSpec, problems: _Problems) -> tuple[list[str], 
                 yield n, [cell(v) for v in rec]
         con.close()
 
-    return header, 0, rows()
+    return header, 0, rows(), con.close
 
 
 # ------------------------------------------------------------------------------------------ the loader
@@ -681,13 +681,14 @@ def load_dataset(spec: ReferenceSpec, *, wanted: Callable[[dict[str, str]], bool
 
     suffix = path.suffix.lower()
     json_cols: dict[int, int] | None = None
+    close: Callable[[], None] = _nothing
     try:
         if suffix in (".parquet", ".pq"):
-            header, header_line, rows = _parquet_rows(spec, problems)
+            header, header_line, rows, close = _parquet_rows(spec, problems)
         elif suffix == ".json":
             header, header_line, rows, json_cols = _json_rows(path, display, problems)
         else:
-            header, header_line, rows = _csv_rows(path, display, problems, suffix == ".tsv")
+            header, header_line, rows, close = _csv_rows(path, display, problems, suffix == ".tsv")
     except _Abort:
         problems.raise_if_any()
         raise AssertionError("unreachable") from None  # pragma: no cover
@@ -704,10 +705,15 @@ def load_dataset(spec: ReferenceSpec, *, wanted: Callable[[dict[str, str]], bool
     except _Abort:
         pass
     finally:
+        close()
         if gc_was_on:
             gc.enable()
     problems.raise_if_any()
     return loader.dataset()
+
+
+def _nothing() -> None:
+    pass
 
 
 class _Loader:
@@ -1051,7 +1057,7 @@ class _Loader:
                 s = raw.strip()
                 # fast path: a plain decimal number (every digit significant); checked now, built lazily
                 plain = False
-                if s.isascii():
+                if s.isascii() and len(s) < 300:
                     p = s.find(dec_char)
                     if p < 0:
                         plain = s.isdigit() or (s[:1] == "-" and s[1:].isdigit())

@@ -181,10 +181,31 @@ def test_number_words(n, scale):
     assert q.number == n
 
 
+plain_numbers = st.tuples(
+    st.sampled_from(["", "-", "+"]),
+    st.integers(0, 10**20).map(str) | st.integers(0, 10**6).map(lambda n: str(n) + "0" * (n % 5)),
+    st.none() | st.integers(0, 10**12).map(str),
+    st.sampled_from(["", " ", "\t "]),
+).map(lambda t: f"{t[3]}{t[0]}{t[1]}{'' if t[2] is None else '.' + t[2]}{t[3]}")
+
+
 @SETTINGS
-@given(st.from_regex(r"[+-]?[0-9]{1,20}(\.[0-9]{1,12})?", fullmatch=True), st.booleans())
+@given(plain_numbers, st.booleans())
 def test_fast_path_equals_the_full_parser(text, reference):
     assert parse_value(text, reference=reference) == _Parser(text, reference, ".", None).parse()
+    comma = text.replace(".", ",")
+    assert parse_value(comma, reference=reference, decimal=",") == _Parser(comma, reference, ",", None).parse()
+
+
+@SETTINGS
+@given(st.sampled_from(["", "-", "+"]), st.integers(1000, 10**15), st.none() | st.integers(0, 999).map(str),
+       st.booleans())
+def test_fast_path_with_thousands_separators_equals_the_full_parser(sign, whole, frac, reference):
+    text = f"{sign}{whole:,}" + ("" if frac is None else f".{frac}")
+    assert parse_value(text, reference=reference) == _Parser(text, reference, ".", None).parse()
+    swapped = text.translate(str.maketrans(",.", ".,"))
+    assert parse_value(swapped, reference=reference, decimal=",") == \
+        _Parser(swapped, reference, ",", None).parse()
 
 
 # ------------------------------------------------------------------------------------ (b) robustness

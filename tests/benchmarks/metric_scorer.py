@@ -167,6 +167,7 @@ def _clear_caches() -> None:
     for obj in vars(m).values():
         if hasattr(obj, "cache_clear"):
             obj.cache_clear()
+    getattr(m, "_SIM_CACHE", {}).clear()
 
 
 SCORERS: dict[str, Scorer] = {
