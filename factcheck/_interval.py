@@ -219,6 +219,11 @@ def _has_zero(lo: _Ext, lc: bool, hi: _Ext, hc: bool) -> bool:
     return (lo < 0 or (lo == 0 and lc)) and (hi > 0 or (hi == 0 and hc))
 
 
+def _is_inf(v: _Ext) -> bool:
+    """An exact end is infinite only as a float; a huge Fraction is finite (float() would overflow)."""
+    return isinstance(v, float) and math.isinf(v)
+
+
 def _ex(x: float) -> _Ext:
     return x if math.isinf(x) else Fraction(x)
 
@@ -288,7 +293,7 @@ def _mul_ends(a: _Ends, b: _Ends) -> _Ends:
     # A non-zero extremum of x·y over a box is reached only at a corner; zero wherever a factor is 0.
     lc = any(c for v, c in corners if v == lo) or (lo == 0 and zero_reached)
     hc = any(c for v, c in corners if v == hi) or (hi == 0 and zero_reached)
-    return lo, lc and not math.isinf(lo), hi, hc and not math.isinf(hi)
+    return lo, lc and not _is_inf(lo), hi, hc and not _is_inf(hi)
 
 
 def _recip(v: _Ext) -> _Ext:
