@@ -155,7 +155,7 @@ class Observation:
     url: str = ""
     published: str = ""
     note: str = ""
-    # how to build ``value`` from ``raw`` when it is first read (see __getattr__); None once built
+    # (scale, scale word, decimal mark) to build ``value`` from ``raw`` on first use (see __getattr__)
     _lazy: Any = field(default=None, repr=False, compare=False)
 
     def __getattr__(self, name: str) -> Any:
@@ -165,8 +165,8 @@ class Observation:
         if name == "value":
             lazy = object.__getattribute__(self, "_lazy")
             if lazy is not None:
-                k, word, dec_char, plain = lazy
-                q = plain(self.raw, dec_char, self.unit, k, word)
+                k, word, dec_char = lazy
+                q = _plain_quantity(self.raw, dec_char, self.unit, k, word)
                 object.__setattr__(self, "value", q)
                 return q
         raise AttributeError(f"'Observation' object has no attribute '{name}'")
@@ -206,34 +206,6 @@ class _Quantities:
         self.parse_value = _quantity.parse_value
         self.Quantity = _quantity.Quantity
         self.normalise_unit = _quantity.normalise_unit
-        self.make_iv = _constructor(Interval, ["low", "high", "low_closed", "high_closed"], {})
-
-    def plain(self, s: str, dec_char: str, unit: str, k: float, word: str) -> Any:
-        """The Quantity of a plain decimal number ``s`` (checked by the caller), times the scale ``k``.
-
-        Every digit is significant: h is half a unit of the last digit written. The ends are computed in
-        integers and rounded once, so ``0.7`` thousand is [650, 750) exactly, as ``parse_value`` does.
-        """
-        ip, _, fp = s.partition(dec_char)
-        sign = ip[:1]
-        if sign == "-" or sign == "+":
-            ip = ip[1:]
-        d = len(fp)
-        n = int(ip + fp)
-        if sign == "-":
-            n = -n
-        x = n / 10**d if d else float(n)
-        p = 10 ** (d + 1)
-        if k.is_integer():
-            kk = int(k)
-            low = (10 * n - 5) * kk / p
-            high = (10 * n + 5) * kk / p
-            h = 5 * kk / p
-        else:
-            low = (10 * n - 5) / p * k
-            high = (10 * n + 5) / p * k
-            h = 5 / p * k
-        return self.Quantity(s, x, self.make_iv(low, high, True, high <= x * k), unit, k, word, "", "exact", h, None)
 
     def slow(self, raw: str, decimal: str, unit: str, k: float, word: str) -> Any:
         """parse_value, then the row's scale and unit where the cell has none of its own."""
@@ -272,6 +244,36 @@ class _Quantities:
         return self.normalise_unit(w), None
 
 
+def _plain_quantity(s: str, dec_char: str, unit: str, k: float, word: str) -> Any:
+    """The Quantity of a plain decimal number ``s`` (checked by the caller), times the scale ``k``.
+
+    Every digit is significant: h is half a unit of the last digit written. The ends are computed in
+    integers and rounded once, so ``0.7`` thousand is [650, 750) exactly, as ``parse_value`` does.
+    """
+    from factcheck._quantity import Quantity
+
+    ip, _, fp = s.partition(dec_char)
+    sign = ip[:1]
+    if sign == "-" or sign == "+":
+        ip = ip[1:]
+    d = len(fp)
+    n = int(ip + fp)
+    if sign == "-":
+        n = -n
+    x = n / 10**d if d else float(n)
+    p = 10 ** (d + 1)
+    if k.is_integer():
+        kk = int(k)
+        low = (10 * n - 5) * kk / p
+        high = (10 * n + 5) * kk / p
+        h = 5 * kk / p
+    else:
+        low = (10 * n - 5) / p * k
+        high = (10 * n + 5) / p * k
+        h = 5 / p * k
+    return Quantity(s, x, _make_interval(low, high, True, high <= x * k), unit, k, word, "", "exact", h, None)
+
+
 def _constructor(cls: type, names: list[str], fixed: dict[str, Any]) -> Callable[..., Any]:
     """A fast builder for a frozen slots dataclass: ``make(*non_fixed_fields_in_order)``.
 
@@ -301,6 +303,9 @@ def _constructor(cls: type, names: list[str], fixed: dict[str, Any]) -> Callable
     src = f"def make({', '.join(params)}):\n" + "\n".join(body) + "\n    return o\n"
     exec(src, ns)  # noqa: S102 - generated from field names of our own dataclasses
     return ns["make"]
+
+
+_make_interval = _constructor(Interval, ["low", "high", "low_closed", "high_closed"], {})
 
 
 def _scale_of(text: str) -> tuple[float, str] | None:
@@ -884,7 +889,6 @@ class _Loader:
         json_cols = self.json_cols
         dec_char = decimal
         slow = self.q.slow
-        plain_q = self.q.plain
         missing = MISSING
         field_names = [f.name for f in dataclasses.fields(Observation)]
         # an observation of a plain number: no value yet (built on first use, see Observation.__getattr__)
@@ -928,7 +932,7 @@ class _Loader:
             m = by_meta.get(ms)
             if m is None:
                 unit, k, word, source, url, published, note, errors = self._meta(ms, meta_names)
-                m = by_meta[ms] = (unit, source, url, published, note, (k, word, dec_char, plain_q), {}, errors)
+                m = by_meta[ms] = (unit, source, url, published, note, (k, word, dec_char), {}, errors)
             return m
 
         # one dictionary lookup a row for both: (series key, list, metadata) or False

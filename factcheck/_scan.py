@@ -79,6 +79,11 @@ class FoundPeriod:
         """A stretch of time counted back from now ("the last 4 years"), as opposed to a calendar date."""
         return self.kind in ("past_years", "past_months")
 
+    @property
+    def is_date(self) -> bool:
+        """A calendar date, year or part of a year (not a duration, not "today")."""
+        return self.kind in ("year", "years", "day", "days", "month", "rel_year", "quarter", "half", "months_to")
+
     def resolve(self, published: date | None) -> str | None:
         """The ISO 8601 period this expression means, given the document's date; None when it cannot say.
 
@@ -129,6 +134,11 @@ class FoundPeriod:
                 return str(py) if self.a == 1 else f"{py - self.a + 1}/{py}"
             if k == "years_ago":
                 return str(py - self.a) if py is not None and self.a is not None else None
+            if k == "months_ago":
+                if published is None or self.a is None:
+                    return None
+                m0 = published.year * 12 + published.month - 1 - self.a
+                return f"{m0 // 12:04d}-{m0 % 12 + 1:02d}"
             if k == "quarter":
                 return f"{y:04d}-Q{self.a}"
             if k == "half":
@@ -191,6 +201,16 @@ _PERIOD_RE = re.compile(
     """,
     re.I | re.X,
 )
+# the words a period can start with: the period regex is tried only there (one alternation tried at every
+# position of a text is slow; a set lookup per word is not)
+_PERIOD_STARTS = frozenset(
+    list(_MONTHS) + _ONES[1:] + _TENS + list(_ORD) + ["q1", "q2", "q3", "q4", "h1", "h2"]
+    + """the past last previous recent next coming this current end beginning start in since by until till during
+    from before after through throughout early mid late year between today to nowadays currently at as""".split()
+)
+_WORD_START_RE = re.compile(r"\b\w+")
+_NUMBER_STARTS = frozenset(_ONES + _TENS + ["hundred", "thousand", "million", "billion", "trillion", "dozen",
+                                           "doubled", "tripled", "trebled", "quadrupled", "halved"])
 _PERIOD_ALTS = ("iso", "dmy", "mdy", "yrs", "qtr", "half", "ago", "mon", "pyr", "eoy", "rel", "pre", "my", "asof")
 
 # a number: digits (with thousands separators and decimals), number words, or a multiplying verb
@@ -287,7 +307,6 @@ _NOT_A_COUNT_BEFORE = frozenset(
     figure annex appendix route flight room apartment building house highway size model""".split()
 )
 _IRREGULAR_PLURALS = frozenset("people children men women persons staff personnel cattle".split())
-_DURATION_UNITS = {"year": "years", "years": "years", "month": "months", "months": "months"}
 
 
 # ========================================================================================== sentences
@@ -348,45 +367,51 @@ def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 # ============================================================================================ scanning
 def scan(text: str, *, hedges: Mapping[str, Any] | None = None) -> Scan:
-    """Every quantity and every expression of time in ``text`` (see the module's docstring)."""
+    """Every quantity and every expression of time in ``text`` (see the module's docstring).
+
+    One pass over the words of the text: where a word can start an expression of time, the period regex
+    is tried; where it can start a number, the number regex; each match is then extended locally.
+    """
     sentences = sentence_spans(text)
     sent_starts = [s for s, _ in sentences]
     periods: list[FoundPeriod] = []
-    blocked: list[tuple[int, int]] = []
     quantities: list[Found] = []
-    for m in _PERIOD_RE.finditer(text):
-        fp = _period(m, text)
-        if fp is None:
+    match_period = _PERIOD_RE.match
+    match_core = _CORE_RE.match
+    p_starts = _PERIOD_STARTS
+    n_starts = _NUMBER_STARTS
+    skip_to = 0
+    for w in _WORD_START_RE.finditer(text):
+        ws = w.start()
+        if ws < skip_to:
             continue
-        periods.append(fp)
-        blocked.append((fp.start, fp.end))
-        if fp.kind == "years_ago" or (fp.kind == "months_ago"):
-            f = _ago_found(m, text, sentences, sent_starts, hedges)
-            if f is not None:
+        word = w.group()
+        digit = word[0].isdigit()
+        low = word.lower() if not digit else word
+        if digit or low in p_starts:
+            m = match_period(text, ws)
+            if m is not None:
+                fp = _period(m, text)
+                if fp is not None:
+                    periods.append(fp)
+                    skip_to = fp.end
+                    if fp.kind in ("years_ago", "months_ago"):
+                        f = _ago_found(m, text, sentences, sent_starts, hedges)
+                        if f is not None:
+                            quantities.append(f)
+                    continue
+        if digit or low in n_starts:
+            m = match_core(text, ws)
+            if m is None:
+                continue
+            f = _found(m, text, sentences, sent_starts, hedges)
+            if f is None:
+                continue
+            skip_to = f.end
+            if isinstance(f, FoundPeriod):
+                periods.append(f)
+            else:
                 quantities.append(f)
-    periods = [p for p in periods if p.kind != "months_ago"] + [
-        FoundPeriod(p.start, p.end, p.text, "asof") for p in periods if p.kind == "months_ago"
-    ]
-    periods.sort(key=lambda p: p.start)
-    block_starts = [b[0] for b in blocked]
-    last_end = 0
-    for m in _CORE_RE.finditer(text):
-        s = m.start()
-        if s < last_end:
-            continue
-        i = bisect_right(block_starts, s) - 1
-        if i >= 0 and blocked[i][1] > s:
-            continue
-        f = _found(m, text, sentences, sent_starts, hedges)
-        if f is None:
-            continue
-        if isinstance(f, FoundPeriod):
-            periods.append(f)
-            continue
-        quantities.append(f)
-        last_end = f.end
-    quantities.sort(key=lambda q: q.start)
-    periods.sort(key=lambda p: p.start)
     return Scan(text, quantities, periods, sentences)
 
 
@@ -696,9 +721,6 @@ def _found(m: re.Match[str], text: str, sentences, sent_starts, hedges) -> Found
         if nn:
             noun = nn
             pos = noun_end
-            u = nn.lower()
-            if u in _DURATION_UNITS or u.rstrip("s") in _DURATION_UNITS:
-                pass
     # ------------------------------------------------------------------ a year, not an amount
     if (kind == "d" and not hedge and not cur_before and not scale and not unit and not range_text and not post
             and _DIGITS_ONLY.fullmatch(num_text) and 1900 <= int(num_text) <= 2100):
@@ -748,11 +770,12 @@ def _found(m: re.Match[str], text: str, sentences, sent_starts, hedges) -> Found
                  if q.hedge not in ("", "range") else hedge, hedge_text, num_start, num_end, bare_noun, noun, disp)
 
 
+_ALPHA_RE = re.compile(r"[A-Za-z]+")
+
+
 def _longest_words(core: str, s: int) -> tuple[str | None, int]:
     """The longest leading run of number words that reads as one number ("twelve three" -> "twelve")."""
-    parts = list(re.finditer(r"[A-Za-z]+(?:\s*-\s*[A-Za-z]+)*", core))
-    tokens = [(p.start(), p.end()) for p in re.finditer(r"[A-Za-z]+", core)]
-    del parts
+    tokens = [(p.start(), p.end()) for p in _ALPHA_RE.finditer(core)]
     for k in range(len(tokens), 0, -1):
         end = tokens[k - 1][1]
         cand = " ".join(core[:end].split())
@@ -777,8 +800,6 @@ def _counted_noun(text: str, pos: int) -> tuple[str, int]:
             return "", pos
         if lw in _IRREGULAR_PLURALS or (len(lw) > 3 and lw.endswith("s") and not lw.endswith(("ss", "us", "is"))
                                         and "'" not in lw and "’" not in lw):
-            if lw.rstrip("s") in ("year", "month", "day", "week", "hour", "minute") and False:
-                return "", pos
             return w, wm.end()
         if not w[0].isalpha() or w.endswith(("ly", "ed")) and lw not in ("red",):
             return "", pos

@@ -7,6 +7,7 @@ float once, so ``5.55e9`` is exactly the float of the literal ``5.55e9``, with n
 from __future__ import annotations
 
 import math
+import pickle
 from dataclasses import FrozenInstanceError, fields, replace
 
 import pytest
@@ -282,6 +283,7 @@ def test_quantity_is_a_frozen_dataclass_in_the_agreed_field_order():
     assert replace(q, unit="EUR").unit == "EUR"
     assert Quantity(*[getattr(q, n) for n in names]) == q
     assert Quantity(**{n: getattr(q, n) for n in names}) == q
+    assert pickle.loads(pickle.dumps(q)) == q and hash(q) == hash(replace(q))
 
 
 def test_direction():

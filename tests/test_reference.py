@@ -224,6 +224,15 @@ def test_observation_is_frozen_hashable_and_value_is_lazy_but_equal(published):
     assert "value=Quantity(" in repr(a)
 
 
+def test_observations_pickle(uz):
+    import pickle
+
+    fresh = load_dataset(spec(DATA / "uz-exports-excerpt.csv", "data/stat-uz-exports-by-country.csv", **UZ_SPEC))  # values not built yet
+    back = pickle.loads(pickle.dumps(fresh))
+    assert back.observations == uz.observations
+    assert back.series[RUSSIA_EXPORTS][-1].value.interval == uz.series[RUSSIA_EXPORTS][-1].value.interval
+
+
 # ------------------------------------------------------------------------------- delimiters, encodings, JSON
 def test_semicolon_csv_with_decimal_comma():
     ds = load_dataset(spec(DATA / "semicolon-decimal-comma.csv", decimal=","))

@@ -256,15 +256,18 @@ def pairs(data: Data) -> list[tuple[str, str]]:
     return [(query.q, n) for query in data.queries for n in names]
 
 
-def time_scorer(scorer: Scorer, work: list[tuple[str, str]], repeat: int = 3) -> float:
-    """Best of `repeat` cold passes (the module's caches cleared before each), in seconds."""
-    best = float("inf")
+def time_scorers(scorers: dict[str, Scorer], work: list[tuple[str, str]], repeat: int = 3) -> dict[str, float]:
+    """Best of `repeat` cold passes (the module's caches cleared before each) per scorer, in seconds.
+
+    The rounds interleave the scorers, so that a busy machine slows them alike."""
+    best = {name: float("inf") for name in scorers}
     for _ in range(repeat):
-        _clear_caches()
-        t0 = time.perf_counter()
-        for q, c in work:
-            scorer(q, c)
-        best = min(best, time.perf_counter() - t0)
+        for name, scorer in scorers.items():
+            _clear_caches()
+            t0 = time.perf_counter()
+            for q, c in work:
+                scorer(q, c)
+            best[name] = min(best[name], time.perf_counter() - t0)
     return best
 
 
@@ -328,7 +331,7 @@ def main(argv: list[str] | None = None) -> None:
                for name, s in SCORERS.items()}
     times = None
     if not args.no_timing:
-        times = {name: time_scorer(s, work) for name, s in SCORERS.items()}
+        times = time_scorers(SCORERS, work)
         print(f"time: one cold pass over {len(work)} query x series pairs, best of 3\n")
     print("all queries")
     print(table(list(results.values()), times))
