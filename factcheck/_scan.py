@@ -750,7 +750,7 @@ def _found(m: re.Match[str], text: str, sentences, sent_starts, hedges) -> Found
         except SyntaxProblem:
             return None
     # how a claims file writes it: hedge, number, scale, unit code ("more than 5.6 billion USD")
-    disp_num = f"{num_text}{range_text}"
+    disp_num = f"{num_text.lower() if kind == 'w' else num_text}{range_text}"
     if opener and range_text:
         disp_num = f"{opener} {disp_num}"
     disp = disp_num + (f" {scale}" if scale else "")

@@ -199,6 +199,12 @@ def explain(
     con.print(text)
 
 
+from factcheck.cli_document import extract as _extract, series as _series  # noqa: E402
+
+app.command("extract")(_extract)
+app.command("series")(_series)
+
+
 def _internal(e: BaseException, debug: bool) -> None:
     if debug:
         import traceback
