@@ -35,14 +35,20 @@ def run_check(paths: list[Path], options: CheckOptions | None = None) -> Report:
     if missing:
         reports.append(FileReport(path=missing[0].path, problems=tuple(missing)))
     cache: dict = {}
+    extra: dict = {}
     for f in files:
-        reports.append(check_one(f, options, cache))
-    return Report(files=tuple(reports), fail_on=options.fail_on)
+        reports.append(check_one(f, options, cache, extra=extra))
+    out: dict = {}
+    if options.coverage and "coverage" in extra:
+        out["coverage"] = extra["coverage"]  # summed over every file that names a document
+    return Report(files=tuple(reports), fail_on=options.fail_on, extra=out)
 
 
-def check_one(path: Path, options: CheckOptions, cache: dict | None = None) -> FileReport:
+def check_one(path: Path, options: CheckOptions, cache: dict | None = None, *, extra: dict | None = None) -> FileReport:
+    """Check one claims file. ``extra``, when given, collects run-wide figures (``coverage`` is summed)."""
     from factcheck._checks import check_claims, sort_findings
     from factcheck._compute import compute_evidence
+    from factcheck._document import document_findings
     from factcheck._engine import check_file, load_datasets
     from factcheck._errors import SyntaxProblem
     from factcheck._matching import AliasBook
@@ -61,10 +67,25 @@ def check_one(path: Path, options: CheckOptions, cache: dict | None = None) -> F
                 raise InputError(Problem(shown, ln, cl, f"compute: {e.message}")) from None
 
         report = check_file(cf, datasets, compute_evidence=derived)
+        # the document: quotes located (D201), their numbers against the values (D202), coverage (D203)
+        doc_check = document_findings(cf, report.claims, coverage=options.coverage)
     except InputError as e:
         return FileReport(path=shown, problems=tuple(e.problems))
+    where = doc_check.locations
+    claims = tuple(replace(c, quote_location=where[c.id]) if c.id in where else c for c in report.claims)
     findings = list(check_claims(cf))
-    report = replace(report, findings=tuple(sort_findings(findings)))
+    # a finding on claims carries the place of its (first) claim's quote in the document
+    findings = [
+        replace(f, document=next((where[c] for c in f.claims if c in where), None))
+        if f.document is None and f.claims else f
+        for f in findings
+    ]
+    findings += doc_check.findings
+    report = replace(report, claims=claims, findings=tuple(sort_findings(findings)))
+    if extra is not None and doc_check.coverage is not None:
+        total = extra.setdefault("coverage", {"numbers": 0, "claimed": 0})
+        total["numbers"] += doc_check.coverage["numbers"]
+        total["claimed"] += doc_check.coverage["claimed"]
     return _filter(report, options)
 
 

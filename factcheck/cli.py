@@ -199,7 +199,7 @@ def explain(
     con.print(text)
 
 
-from factcheck.cli_document import extract as _extract, series as _series  # noqa: E402
+from factcheck.cli_document import extract as _extract, series as _series
 
 app.command("extract")(_extract)
 app.command("series")(_series)

@@ -16,6 +16,7 @@ Queries marked ``held_out: true`` were written after the scorer was tuned and ne
 figures are printed apart, as the check against overfitting.
 
     uv run python tests/benchmarks/metric_scorer.py [--threshold 60] [--margin 3] [--mistakes all|improved|none]
+                                                    [--no-timing] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -318,6 +319,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--margin", type=float, default=MARGIN)
     ap.add_argument("--mistakes", choices=["all", "improved", "none"], default="improved")
     ap.add_argument("--no-timing", action="store_true")
+    ap.add_argument("--repeat", type=int, default=3, help="timing rounds (the best is kept)")
     args = ap.parse_args(argv)
 
     data = load()
@@ -331,8 +333,8 @@ def main(argv: list[str] | None = None) -> None:
                for name, s in SCORERS.items()}
     times = None
     if not args.no_timing:
-        times = time_scorers(SCORERS, work)
-        print(f"time: one cold pass over {len(work)} query x series pairs, best of 3\n")
+        times = time_scorers(SCORERS, work, args.repeat)
+        print(f"time: one cold pass over {len(work)} query x series pairs, best of {args.repeat}\n")
     print("all queries")
     print(table(list(results.values()), times))
     if held:
