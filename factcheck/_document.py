@@ -558,6 +558,8 @@ def document_findings(cf: ClaimsFile, results: Sequence[ClaimResult] = (), *, co
             d_ok = True
         if q_ok and d_ok:
             continue
+        if not found and not q_nums and not q_durations:
+            continue  # a quote not in the document and without a number: D201 says all there is
         value_text = claim.value_text
         if not d_ok:
             said = [_doc_text(f, bare) for f, bare in ((f, f.start < m.clean_start) for f, _ in d_nums or [])]

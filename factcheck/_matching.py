@@ -62,7 +62,7 @@ class AliasBook:
 # (fdi, gdp per head, jobless, cpi, share -> percent, deficit -> balance, spending -> expenditure ...).
 # Stopwords weigh nothing; qualifiers that are usually left implicit ("current", "annual", "total",
 # "rate", "BoP", "modeled ILO estimate") weigh little; words inside parentheses (the unit and the
-# denominator of a WDI name) weigh half, except the word "growth", which changes what is measured.
+# denominator of a WDI name) weigh half, except "growth" and "percent", which change what is measured.
 #
 # The score: 100 x the share of the query's weight that the candidate covers (recall; a word covers
 # another fully when equal, partly when a close spelling or a stem of it), less points for the
@@ -81,7 +81,8 @@ _STOP = frozenset(
 )
 _LOW = {  # qualifiers usually left implicit: weight
     "current": 0.25, "annual": 0.25, "total": 0.25, "bop": 0.25, "dod": 0.25, "usd": 0.25, "dollar": 0.25,
-    "lcu": 0.25, "estimate": 0.15, "modeled": 0.15, "ilo": 0.15, "method": 0.25, "period": 0.25,
+    "lcu": 0.25, "estimate": 0.15, "modeled": 0.15, "ilo": 0.15, "modeledestimate": 0.15,
+    "nationalestimate": 0.15, "method": 0.25, "period": 0.25,
     "level": 0.2, "amount": 0.2, "figure": 0.2, "number": 0.2, "rate": 0.2, "ratio": 0.25, "overall": 0.25,
     "value": 0.5, "index": 0.5, "net": 0.3, "gross": 0.5, "international": 0.5, "percent": 0.5,
     "constant": 0.5, "average": 0.5, "new": 0.3, "excluding": 0.5, "billion": 0.1, "million": 0.1,
@@ -145,7 +146,7 @@ _SYNONYMS: dict[str, str] = {
     "aged": "age", "older": "above", "over": "above",
     "minus": "excluding", "ex": "excluding", "without": "excluding",
     "tech": "technology", "hi": "high",
-    "modeled ilo estimate": "modeled estimate", "national estimate": "national_estimate",
+    "modeled ilo estimate": "modeledestimate", "national estimate": "nationalestimate",
     "bn": "billion", "mln": "million", "mn": "million", "trn": "trillion", "tn": "trillion",
     "us": "usd", "dollar": "usd",
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
@@ -203,10 +204,10 @@ class _Name:
     total: float  # sum of the weights
     bag: frozenset[str]
     main: frozenset[str]  # the words outside parentheses
-    canonical: str
+    canonical: str  # the words joined, for the cheap first pass
     by_prefix: Mapping[str, tuple[str, ...]]  # alphabetic words by their first three letters
     keys: frozenset[str]  # those prefixes and the other words: names sharing none score 0
-    processed: str  # default_process of the name, for the exact match  # the words joined, for the cheap first pass
+    processed: str  # default_process of the name, for the exact match
 
 
 def _rewrite(words: list[str]) -> list[str]:
