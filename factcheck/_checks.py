@@ -182,9 +182,12 @@ def check_relations(cf: ClaimsFile) -> list[Finding]:
     return out
 
 
-def relation_lines(cf: ClaimsFile) -> list[tuple[str, str, str]]:
-    """(text, status, explanation) of every relation, for the report."""
-    return [(r.text, o.status, o.explanation) for r, o in judge_relations(cf)]
+def relation_results(cf: ClaimsFile) -> list:
+    """Every relation with its outcome and the intervals that decided it, for the report."""
+    from factcheck._report import RelationResult
+
+    return [RelationResult(r.text, o.status, o.explanation, r.line, r.column, r.id, r.note)
+            for r, o in judge_relations(cf)]
 
 
 def check_claims(cf: ClaimsFile) -> list[Finding]:

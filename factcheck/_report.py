@@ -134,6 +134,19 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class RelationResult:
+    """A declared relation and how it came out over the claims' intervals."""
+
+    text: str
+    status: str  # "holds", "edge" (C104) or "violated" (C103)
+    explanation: str  # each claim's interval and the sides that decided it
+    line: int
+    column: int = 0
+    id: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class FileReport:
     path: str  # the claims file as given on the command line (or found in a folder)
     claims: tuple[ClaimResult, ...] = ()
@@ -141,6 +154,7 @@ class FileReport:
     document: str | None = None  # the document's path, where one is named
     problems: tuple[Problem, ...] = ()  # set when the file could not be loaded at all
     suppressed: tuple[Finding, ...] = ()  # findings switched off by a claim's `ignore:` (still counted)
+    relations: tuple[RelationResult, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

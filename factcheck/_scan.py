@@ -194,7 +194,9 @@ _PERIOD_RE = re.compile(
     |(?P<eoy>\b(?:the\s+)?(?:end|beginning|start)\s+of\s+(?:the|this|(?P<eoy_rel>last|next|the\s+current|the\s+previous)\s+)?\s*year\b)
     |(?P<rel>\b(?P<rel_w>this|current|last|next|previous|past|the\s+same)\s+year\b)
     |(?P<pre>\b(?:in|since|by|until|till|during|from|before|after|through|throughout|early|mid|late|end\s+of
-        |beginning\s+of|start\s+of|the\s+year|year)[\s-]+(?P<pre_y>{_YEAR})\b(?![.,]\d|\s*(?:%|percent|per\s+cent)))
+        |beginning\s+of|start\s+of|the\s+year|year)[\s-]+(?P<pre_y>{_YEAR})\b
+        (?:\s*(?:[-–—/]|\s(?:to|and|through|until)\s)\s*(?P<pre_y2>{_YEAR}|\d\d)\b)?
+        (?![.,]\d|\s*(?:%|percent|per\s+cent)))
     |(?P<my>\b(?:(?:early|mid|late)[\s-]+)?(?P<my_m>{_FULL_MONTH_RE})\b(?:\s+(?P<my_y>{_YEAR})\b
         |\s+(?P<my_rel>this|last|next)\s+year\b)?)
     |(?P<asof>\b(?:today|to\s+date|nowadays|currently|at\s+present|as\s+of\s+now)\b)
@@ -510,7 +512,13 @@ def _period(m: re.Match[str], text: str) -> FoundPeriod | None:
     if alt == "rel":
         return FoundPeriod(s, e, t, "rel_year", rel=rel_of(g("rel_w")))
     if alt == "pre":
-        return FoundPeriod(s, e, t, "year", year=int(g("pre_y")))
+        a = int(g("pre_y"))
+        if g("pre_y2"):
+            bt = g("pre_y2")
+            b = int(bt) if len(bt) == 4 else (a // 100) * 100 + int(bt)
+            if b > a:
+                return FoundPeriod(s, e, t, "years", a, b)
+        return FoundPeriod(s, e, t, "year", year=a)
     if alt == "my":
         word = g("my_m")
         if not word[0].isupper():
@@ -715,12 +723,14 @@ def _found(m: re.Match[str], text: str, sentences, sent_starts, hedges) -> Found
             post = " or more" if pm.group("plus") else " " + " ".join(pm.group().split())
             pos = pm.end()
     num_end = pos
-    # counted noun
+    # counted noun ("1,200 or more people": after the postfix hedge too)
     if not unit and not cur_before:
         nn, noun_end = _counted_noun(text, pos)
         if nn:
             noun = nn
             pos = noun_end
+            if post:
+                num_end = pos
     # ------------------------------------------------------------------ a year, not an amount
     if (kind == "d" and not hedge and not cur_before and not scale and not unit and not range_text and not post
             and _DIGITS_ONLY.fullmatch(num_text) and 1900 <= int(num_text) <= 2100):
@@ -734,9 +744,10 @@ def _found(m: re.Match[str], text: str, sentences, sent_starts, hedges) -> Found
         bare += " percent"
     elif unit:
         bare += f" {unit}"
+    bare_noun = bare + (f" {noun}" if noun else "")
     if post:
         bare += post
-    bare_noun = bare + (f" {noun}" if noun else "")
+        bare_noun += post
     value_text = (f"{_parser_hedge(hedge_text)} " if hedge else "") + bare_noun
     try:
         q = parse_value(value_text, hedges=hedges)
@@ -763,7 +774,7 @@ def _found(m: re.Match[str], text: str, sentences, sent_starts, hedges) -> Found
     if noun:
         disp += f" {noun.lower() if not noun.isupper() else noun}"
     if post:
-        disp += post
+        disp = f"{_CANON_DISPLAY[q.hedge]} {disp}" if q.hedge in _CANON_DISPLAY else disp + post
     if hedge:
         disp = f"{_display_hedge(hedge, hedge_text)} {disp}"
     return Found(start, pos, text[start:pos], value_text, q, _sentence_of(s, sentences, sent_starts), q.hedge

@@ -83,6 +83,8 @@ def report_dict(report: Report) -> dict[str, Any]:
             "claims": [claim_dict(c) for c in f.claims],
             "findings": [finding_dict(x) for x in f.findings],
             "suppressed": [finding_dict(x) for x in f.suppressed],
+            "relations": [{"id": r.id, "expr": r.text, "status": r.status, "line": r.line,
+                           "explanation": r.explanation} for r in f.relations],
             "problems": [str(p) for p in f.problems],
         })
     summary = {"claims": s.claims, **s.verdicts, "findings": s.findings, "suppressed": s.suppressed,

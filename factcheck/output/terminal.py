@@ -106,6 +106,14 @@ class TerminalFormatter:
             body.append_text(self._reference(c))
             table.add_row(verdict, body)
         con.print(table)
+        for r in f.relations:
+            sym, style = {"holds": ("✓", "green"), "edge": ("~", "cyan"), "violated": ("✗", "bold red")}[r.status]
+            t = Text("  ")
+            t.append(f"{sym} relation", style=style)
+            t.append(f" {r.id}" if r.id else "")
+            t.append(f" (line {r.line})", style="dim")
+            t.append(f": {r.explanation}")
+            con.print(t)
         for fi in f.findings:
             self._finding(con, fi)
         if f.suppressed:

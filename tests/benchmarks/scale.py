@@ -1,0 +1,327 @@
+"""Scale benchmark: `factcheck check` on big reference tables, beside the csv module reading them.
+
+Generates its data under ``tests/benchmarks/_data/`` (git-ignored; rebuilt when the sizes change):
+
+- ``tidy.csv``: a World-Bank-style tidy table, ``Country Name, Country Code, Indicator Name,
+  Indicator Code, period, value``: 250 countries × 200 indicators × 20 years = 1,000,000 rows;
+- ``wide.csv``: the World Bank's own download layout, one row a series (country × indicator) and a
+  column a year, 1960–2023: 20,000 series × 64 years, early years often empty;
+- ``tidy-claims.yaml`` and ``wide-claims.yaml``: 1,000 claims each against them (metrics as a
+  journalist writes them, from ``tests/data/metric_queries.yaml``; countries by name, code or an alias;
+  most values right, some wrong, some series that do not exist);
+- ``many/``: 500 small claims files (4 claims each) against ``tidy.csv``.
+
+Indicator names are the realistic WDI names of ``tests/data/metric_queries.yaml``; country names are
+the WDI's. For each scenario it runs `factcheck check` as a subprocess and prints its wall time, CPU time
+(user + system of the child, from ``resource.getrusage(RUSAGE_CHILDREN)``) and peak memory (the child's
+max RSS), best of N, beside the baseline measured in the same run: a subprocess in which Python's csv
+module reads the same file (``for row in csv.reader(f): pass``). The ratios are CPU time over the
+baseline's CPU time (the machine may be shared: wall times are noisy) and are printed, never asserted.
+
+Scenarios: cold (no cache entry: parse, index, write the cache), warm (the cache entry exists), and
+``--no-cache``; the folder of 500 files against one of them alone; the DuckDB engine when installed.
+
+    uv run python tests/benchmarks/scale.py               # full size (takes a few minutes)
+    uv run python tests/benchmarks/scale.py --quick       # 100,000 rows, 2,000 wide series, 100 files
+    uv run python tests/benchmarks/scale.py --rows 300000 --runs 5 --only tidy
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).resolve().parent / "_data"
+QUERIES = ROOT / "tests" / "data" / "metric_queries.yaml"
+
+# (name as the World Bank writes it, ISO3 code, another name a journalist writes)
+COUNTRIES: list[tuple[str, str, str]] = [
+    ("Afghanistan", "AFG", ""), ("Albania", "ALB", ""), ("Algeria", "DZA", ""), ("American Samoa", "ASM", ""),
+    ("Andorra", "AND", ""), ("Angola", "AGO", ""), ("Antigua and Barbuda", "ATG", "Antigua"),
+    ("Argentina", "ARG", ""), ("Armenia", "ARM", ""), ("Aruba", "ABW", ""), ("Australia", "AUS", ""),
+    ("Austria", "AUT", ""), ("Azerbaijan", "AZE", ""), ("Bahamas, The", "BHS", "Bahamas"), ("Bahrain", "BHR", ""),
+    ("Bangladesh", "BGD", ""), ("Barbados", "BRB", ""), ("Belarus", "BLR", ""), ("Belgium", "BEL", ""),
+    ("Belize", "BLZ", ""), ("Benin", "BEN", ""), ("Bermuda", "BMU", ""), ("Bhutan", "BTN", ""),
+    ("Bolivia", "BOL", ""), ("Bosnia and Herzegovina", "BIH", "Bosnia"), ("Botswana", "BWA", ""),
+    ("Brazil", "BRA", ""), ("British Virgin Islands", "VGB", ""), ("Brunei Darussalam", "BRN", "Brunei"),
+    ("Bulgaria", "BGR", ""), ("Burkina Faso", "BFA", ""), ("Burundi", "BDI", ""), ("Cabo Verde", "CPV", "Cape Verde"),
+    ("Cambodia", "KHM", ""), ("Cameroon", "CMR", ""), ("Canada", "CAN", ""), ("Cayman Islands", "CYM", ""),
+    ("Central African Republic", "CAF", ""), ("Chad", "TCD", ""), ("Channel Islands", "CHI", ""), ("Chile", "CHL", ""),
+    ("China", "CHN", ""), ("Colombia", "COL", ""), ("Comoros", "COM", ""), ("Congo, Dem. Rep.", "COD", "DR Congo"),
+    ("Congo, Rep.", "COG", "Republic of the Congo"), ("Costa Rica", "CRI", ""), ("Cote d'Ivoire", "CIV", "Ivory Coast"),
+    ("Croatia", "HRV", ""), ("Cuba", "CUB", ""), ("Curacao", "CUW", ""), ("Cyprus", "CYP", ""),
+    ("Czechia", "CZE", "Czech Republic"), ("Denmark", "DNK", ""), ("Djibouti", "DJI", ""), ("Dominica", "DMA", ""),
+    ("Dominican Republic", "DOM", ""), ("Ecuador", "ECU", ""), ("Egypt, Arab Rep.", "EGY", "Egypt"),
+    ("El Salvador", "SLV", ""), ("Equatorial Guinea", "GNQ", ""), ("Eritrea", "ERI", ""), ("Estonia", "EST", ""),
+    ("Eswatini", "SWZ", "Swaziland"), ("Ethiopia", "ETH", ""), ("Faroe Islands", "FRO", ""), ("Fiji", "FJI", ""),
+    ("Finland", "FIN", ""), ("France", "FRA", ""), ("French Polynesia", "PYF", ""), ("Gabon", "GAB", ""),
+    ("Gambia, The", "GMB", "Gambia"), ("Georgia", "GEO", ""), ("Germany", "DEU", ""), ("Ghana", "GHA", ""),
+    ("Gibraltar", "GIB", ""), ("Greece", "GRC", ""), ("Greenland", "GRL", ""), ("Grenada", "GRD", ""),
+    ("Guam", "GUM", ""), ("Guatemala", "GTM", ""), ("Guinea", "GIN", ""), ("Guinea-Bissau", "GNB", ""),
+    ("Guyana", "GUY", ""), ("Haiti", "HTI", ""), ("Honduras", "HND", ""), ("Hong Kong SAR, China", "HKG", "Hong Kong"),
+    ("Hungary", "HUN", ""), ("Iceland", "ISL", ""), ("India", "IND", ""), ("Indonesia", "IDN", ""),
+    ("Iran, Islamic Rep.", "IRN", "Iran"), ("Iraq", "IRQ", ""), ("Ireland", "IRL", ""), ("Isle of Man", "IMN", ""),
+    ("Israel", "ISR", ""), ("Italy", "ITA", ""), ("Jamaica", "JAM", ""), ("Japan", "JPN", ""), ("Jordan", "JOR", ""),
+    ("Kazakhstan", "KAZ", ""), ("Kenya", "KEN", ""), ("Kiribati", "KIR", ""), ("Korea, Dem. People's Rep.", "PRK", "North Korea"),
+    ("Korea, Rep.", "KOR", "South Korea"), ("Kosovo", "XKX", ""), ("Kuwait", "KWT", ""),
+    ("Kyrgyz Republic", "KGZ", "Kyrgyzstan"), ("Lao PDR", "LAO", "Laos"), ("Latvia", "LVA", ""), ("Lebanon", "LBN", ""),
+    ("Lesotho", "LSO", ""), ("Liberia", "LBR", ""), ("Libya", "LBY", ""), ("Liechtenstein", "LIE", ""),
+    ("Lithuania", "LTU", ""), ("Luxembourg", "LUX", ""), ("Macao SAR, China", "MAC", "Macau"), ("Madagascar", "MDG", ""),
+    ("Malawi", "MWI", ""), ("Malaysia", "MYS", ""), ("Maldives", "MDV", ""), ("Mali", "MLI", ""), ("Malta", "MLT", ""),
+    ("Marshall Islands", "MHL", ""), ("Mauritania", "MRT", ""), ("Mauritius", "MUS", ""), ("Mexico", "MEX", ""),
+    ("Micronesia, Fed. Sts.", "FSM", "Micronesia"), ("Moldova", "MDA", ""), ("Monaco", "MCO", ""), ("Mongolia", "MNG", ""),
+    ("Montenegro", "MNE", ""), ("Morocco", "MAR", ""), ("Mozambique", "MOZ", ""), ("Myanmar", "MMR", "Burma"),
+    ("Namibia", "NAM", ""), ("Nauru", "NRU", ""), ("Nepal", "NPL", ""), ("Netherlands", "NLD", "Holland"),
+    ("New Caledonia", "NCL", ""), ("New Zealand", "NZL", ""), ("Nicaragua", "NIC", ""), ("Niger", "NER", ""),
+    ("Nigeria", "NGA", ""), ("North Macedonia", "MKD", "Macedonia"), ("Northern Mariana Islands", "MNP", ""),
+    ("Norway", "NOR", ""), ("Oman", "OMN", ""), ("Pakistan", "PAK", ""), ("Palau", "PLW", ""), ("Panama", "PAN", ""),
+    ("Papua New Guinea", "PNG", ""), ("Paraguay", "PRY", ""), ("Peru", "PER", ""), ("Philippines", "PHL", ""),
+    ("Poland", "POL", ""), ("Portugal", "PRT", ""), ("Puerto Rico", "PRI", ""), ("Qatar", "QAT", ""),
+    ("Romania", "ROU", ""), ("Russian Federation", "RUS", "Russia"), ("Rwanda", "RWA", ""), ("Samoa", "WSM", ""),
+    ("San Marino", "SMR", ""), ("Sao Tome and Principe", "STP", ""), ("Saudi Arabia", "SAU", ""), ("Senegal", "SEN", ""),
+    ("Serbia", "SRB", ""), ("Seychelles", "SYC", ""), ("Sierra Leone", "SLE", ""), ("Singapore", "SGP", ""),
+    ("Sint Maarten (Dutch part)", "SXM", ""), ("Slovak Republic", "SVK", "Slovakia"), ("Slovenia", "SVN", ""),
+    ("Solomon Islands", "SLB", ""), ("Somalia", "SOM", ""), ("South Africa", "ZAF", ""), ("South Sudan", "SSD", ""),
+    ("Spain", "ESP", ""), ("Sri Lanka", "LKA", ""), ("St. Kitts and Nevis", "KNA", ""), ("St. Lucia", "LCA", "Saint Lucia"),
+    ("St. Martin (French part)", "MAF", ""), ("St. Vincent and the Grenadines", "VCT", ""), ("Sudan", "SDN", ""),
+    ("Suriname", "SUR", ""), ("Sweden", "SWE", ""), ("Switzerland", "CHE", ""), ("Syrian Arab Republic", "SYR", "Syria"),
+    ("Tajikistan", "TJK", ""), ("Tanzania", "TZA", ""), ("Thailand", "THA", ""), ("Timor-Leste", "TLS", "East Timor"),
+    ("Togo", "TGO", ""), ("Tonga", "TON", ""), ("Trinidad and Tobago", "TTO", ""), ("Tunisia", "TUN", ""),
+    ("Turkiye", "TUR", "Turkey"), ("Turkmenistan", "TKM", ""), ("Turks and Caicos Islands", "TCA", ""),
+    ("Tuvalu", "TUV", ""), ("Uganda", "UGA", ""), ("Ukraine", "UKR", ""), ("United Arab Emirates", "ARE", "UAE"),
+    ("United Kingdom", "GBR", "Britain"), ("United States", "USA", "US"), ("Uruguay", "URY", ""),
+    ("Uzbekistan", "UZB", ""), ("Vanuatu", "VUT", ""), ("Venezuela, RB", "VEN", "Venezuela"), ("Viet Nam", "VNM", "Vietnam"),
+    ("Virgin Islands (U.S.)", "VIR", ""), ("West Bank and Gaza", "PSE", "Palestine"), ("Yemen, Rep.", "YEM", "Yemen"),
+    ("Zambia", "ZMB", ""), ("Zimbabwe", "ZWE", ""),
+    # aggregates
+    ("Africa Eastern and Southern", "AFE", ""), ("Africa Western and Central", "AFW", ""), ("Arab World", "ARB", ""),
+    ("Caribbean small states", "CSS", ""), ("Central Europe and the Baltics", "CEB", ""),
+    ("Early-demographic dividend", "EAR", ""), ("East Asia & Pacific", "EAS", ""),
+    ("East Asia & Pacific (excluding high income)", "EAP", ""), ("Euro area", "EMU", "eurozone"),
+    ("Europe & Central Asia", "ECS", ""), ("European Union", "EUU", "EU"),
+    ("Fragile and conflict affected situations", "FCS", ""), ("Heavily indebted poor countries (HIPC)", "HPC", ""),
+    ("High income", "HIC", ""), ("IBRD only", "IBD", ""), ("IDA & IBRD total", "IBT", ""), ("IDA blend", "IDB", ""),
+    ("IDA only", "IDX", ""), ("IDA total", "IDA", ""), ("Late-demographic dividend", "LTE", ""),
+    ("Latin America & Caribbean", "LCN", "Latin America"), ("Least developed countries: UN classification", "LDC", ""),
+    ("Low & middle income", "LMY", ""), ("Low income", "LIC", ""), ("Lower middle income", "LMC", ""),
+    ("Middle East & North Africa", "MEA", "MENA"), ("Middle income", "MIC", ""), ("North America", "NAC", ""),
+    ("OECD members", "OED", "OECD"), ("Other small states", "OSS", ""), ("Pacific island small states", "PSS", ""),
+    ("Post-demographic dividend", "PST", ""), ("Pre-demographic dividend", "PRE", ""), ("Small states", "SST", ""),
+    ("South Asia", "SAS", ""), ("Sub-Saharan Africa", "SSF", ""), ("Upper middle income", "UMC", ""),
+    ("World", "WLD", "the world"),
+]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    countries: int
+    indicators: int
+    years: int  # tidy years
+    wide_countries: int
+    wide_indicators: int
+    claims: int
+    files: int
+
+    @property
+    def rows(self) -> int:
+        return self.countries * self.indicators * self.years
+
+    @property
+    def wide_series(self) -> int:
+        return self.wide_countries * self.wide_indicators
+
+
+def sizes_for(rows: int, files: int, claims: int) -> Sizes:
+    """250 × 200 × 20 at a million rows; fewer indicators (then countries) for fewer rows."""
+    years = 20
+    countries = min(len(COUNTRIES), 250)
+    indicators = max(1, rows // (years * countries))
+    if indicators < 10:
+        indicators = 10
+        countries = max(1, rows // (years * indicators))
+    wide_series = max(100, rows // 50)  # 20,000 at a million rows
+    wide_countries = min(len(COUNTRIES), 250)
+    wide_indicators = max(1, wide_series // wide_countries)
+    return Sizes(countries, indicators, years, wide_countries, wide_indicators, claims, files)
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _indicator_names() -> tuple[list[str], list[dict]]:
+    from ruamel.yaml import YAML
+
+    doc = YAML(typ="safe").load(QUERIES.read_text(encoding="utf-8"))
+    names = [s for s in doc["series"]["country"] if isinstance(s, str)]
+    queries = [q for q in doc["queries"] if q.get("pool", "country") == "country"]
+    return names, queries
+
+
+def _code(name: str, i: int) -> str:
+    letters = re.sub(r"[^A-Z]", "", name.upper())[:6] or "IND"
+    return f"{letters[:2]}.{letters[2:6] or 'X'}.{i:04d}"
+
+
+def _magnitude(name: str, rng: random.Random) -> tuple[float, int]:
+    """A plausible value and its decimals for an indicator name."""
+    if "%" in name or "rate" in name.lower() or "index" in name.lower():
+        return rng.uniform(0.1, 60.0), rng.choice((2, 3, 4, 6))
+    if "US$" in name or "LCU" in name or "$" in name:
+        return 10 ** rng.uniform(8, 13), rng.choice((0, 1, 3))
+    return 10 ** rng.uniform(2, 9), rng.choice((0, 0, 1))
+
+
+class _Values:
+    """The value of (country, indicator, year), the same in both tables, reproducible."""
+
+    def __init__(self, names: list[str], seed: int = 7):
+        rng = random.Random(seed)
+        self.base = {n: _magnitude(n, rng) for n in names}
+        self.seed = seed
+
+    def text(self, ci: int, name: str, ii: int, year: int) -> str:
+        base, dec = self.base[name]
+        h = ((ci * 1_000_003 + ii * 10_007 + year * 97 + self.seed) * 2_654_435_761) & 0xFFFFFFFF
+        v = base * (0.5 + (ci % 17) / 17) * (1 + 0.03 * (year - 2000)) * (0.95 + (h % 1000) / 10_000)
+        return f"{v:.{dec}f}"
+
+
+def _csv_cell(s: str) -> str:
+    return f'"{s}"' if ("," in s or '"' in s) else s
+
+
+def generate(sizes: Sizes, out: Path = DATA, force: bool = False) -> dict[str, Path]:
+    """Write the data (unless it is there for these sizes); return the paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = out / "sizes.json"
+    want = json.dumps(sizes.__dict__, sort_keys=True)
+    paths = {"tidy": out / "tidy.csv", "wide": out / "wide.csv", "tidy_claims": out / "tidy-claims.yaml",
+             "wide_claims": out / "wide-claims.yaml", "many": out / "many", "one": out / "many" / "claims-0000.yaml"}
+    if not force and stamp.exists() and stamp.read_text() == want and all(p.exists() for p in paths.values()):
+        return paths
+    names, queries = _indicator_names()
+    rng = random.Random(2024)
+    values = _Values(names)
+    countries = COUNTRIES[: sizes.countries] if sizes.countries <= len(COUNTRIES) else COUNTRIES
+    tidy_ind = [names[i % len(names)] for i in range(sizes.indicators)]
+    tidy_ind = _unique(tidy_ind)
+    years = list(range(2024 - sizes.years, 2024))
+
+    t0 = time.perf_counter()
+    with open(paths["tidy"], "w", encoding="utf-8", newline="") as f:
+        f.write("Country Name,Country Code,Indicator Name,Indicator Code,period,value\n")
+        for ci, (cname, ccode, _) in enumerate(countries):
+            cn = _csv_cell(cname)
+            for ii, iname in enumerate(tidy_ind):
+                prefix = f"{cn},{ccode},{_csv_cell(iname)},{_code(iname, ii)},"
+                f.write("".join(f"{prefix}{y},{values.text(ci, iname, ii, y)}\n" for y in years))
+    wide_c = COUNTRIES[: sizes.wide_countries]
+    wide_ind = _unique([names[i % len(names)] for i in range(sizes.wide_indicators)])
+    wyears = list(range(1960, 2024))
+    with open(paths["wide"], "w", encoding="utf-8", newline="") as f:
+        f.write('"Country Name","Country Code","Indicator Name","Indicator Code",'
+                + ",".join(f'"{y}"' for y in wyears) + ",\n")
+        for ci, (cname, ccode, _) in enumerate(wide_c):
+            for ii, iname in enumerate(wide_ind):
+                first = 1960 + (ci * 7 + ii * 3) % 40  # data starts late for many series
+                cells = [values.text(ci, iname, ii, y) if y >= first else "" for y in wyears]
+                f.write(f'"{cname}","{ccode}","{iname}","{_code(iname, ii)}",' + ",".join(f'"{c}"' for c in cells) + ",\n")
+    spec_cols = "columns: {subject: Country Name, metric: Indicator Name}\n    aliases: [Country Code]"
+    for kind, cl, inds, yrs in (("tidy", countries, tidy_ind, years), ("wide", wide_c, wide_ind, wyears[-30:])):
+        path = paths[f"{kind}_claims"]
+        path.write_text(_claims_text(f"{kind}.csv", spec_cols, kind, sizes.claims, cl, inds, yrs, queries, values,
+                                     rng), encoding="utf-8")
+    many = paths["many"]
+    if many.exists():
+        shutil.rmtree(many)
+    many.mkdir()
+    for i in range(sizes.files):
+        (many / f"claims-{i:04d}.yaml").write_text(
+            _claims_text("../tidy.csv", spec_cols, "tidy", 4, countries, tidy_ind, years, queries, values,
+                         random.Random(i)), encoding="utf-8")
+    stamp.write_text(want)
+    print(f"generated data in {time.perf_counter() - t0:.1f} s under {out}", file=sys.stderr)
+    return paths
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        k = seen.get(n, 0)
+        seen[n] = k + 1
+        out.append(n if k == 0 else f"{n} [{k}]")
+    return out
+
+
+def _claims_text(ref: str, spec_cols: str, layout: str, n: int, countries, indicators, years, queries, values,
+                 rng: random.Random) -> str:
+    by_expect: dict[str, list[str]] = {}
+    for q in queries:
+        if isinstance(q.get("expect"), str):
+            by_expect.setdefault(q["expect"], []).append(q["q"])
+    lines = [
+        "version: 1",
+        "references:",
+        f"  - path: {ref}",
+        f"    layout: {layout}",
+        f"    {spec_cols}",
+        "aliases:",
+    ]
+    for name, _, other in COUNTRIES:
+        if other:
+            lines.append(f"  {json.dumps(name)}: [{json.dumps(other)}]")
+    lines.append("claims:")
+    all_ind = indicators
+    for k in range(n):
+        ci = rng.randrange(len(countries))
+        cname, ccode, other = countries[ci]
+        ii = rng.randrange(len(all_ind))
+        iname = all_ind[ii]
+        base_name = re.sub(r" \[\d+\]$", "", iname)
+        year = rng.choice(years)
+        r = rng.random()
+        if r < 0.45:
+            metric = iname
+        elif r < 0.85 and by_expect.get(base_name):
+            metric = rng.choice(by_expect[base_name])
+        elif r < 0.93:
+            metric = base_name.lower()
+        else:
+            metric = rng.choice(("number of unicorn startups", "cinema tickets sold per capita",
+                                 "length of the coastline", "public satisfaction with transport"))
+        subject = cname if rng.random() < 0.7 else (other or ccode) if rng.random() < 0.7 else ccode
+        raw = float(values.text(ci, iname, ii, year)) if metric != "" else 0.0
+        if rng.random() < 0.2:
+            raw *= rng.choice((0.7, 1.3, 2.0))
+        value = _claim_value(raw, iname, rng)
+        lines += [
+            f"  - id: c{k:04d}",
+            f"    metric: {json.dumps(metric)}",
+            f"    subject: {json.dumps(subject)}",
+            f"    value: {json.dumps(value)}",
+            f"    period: {year}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _claim_value(x: float, name: str, rng: random.Random) -> str:
+    pct = "%" in name
+    hedge = rng.choice(("", "", "", "about ", "more than ", "nearly "))
+    if pct:
+        return f"{hedge}{x:.1f}%"
+    for word, k in (("trillion", 1e12), ("billion", 1e9), ("million", 1e6)):
+        if abs(x) >= k:
+            return f"{hedge}{x / k:.{rng.choice((1, 2))}f} {word}"
+    return f"{hedge}{x:,.0f}"
