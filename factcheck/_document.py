@@ -92,12 +92,13 @@ class _OffsetMap:
 
 # ========================================================================================= markup
 _MD_RE = re.compile(
-    r"(?P<esc>\\(?P<ch>[\\`*_{}\[\]()#+\-.!$<>|~\"'%&]))"
+    r"(?=[\\!\[*_`#>+\- \t])"  # markup starts with one of these: every other position fails at once
+    r"(?:(?P<esc>\\(?P<ch>[\\`*_{}\[\]()#+\-.!$<>|~\"'%&]))"
     r"|(?P<img>!\[(?P<alt>[^\]\n]*)\]\([^)\n]*\))"
     r"|(?P<link>\[(?P<ltext>[^\]\n]+)\]\([^)\n]*\))"
     r"|(?P<head>(?m:^)[ \t]{0,3}(?:#{1,6}[ \t]+|>[ \t]?|[*+-][ \t]+(?=\S)))"
     r"|(?P<emph>(?:(?<=^)|(?<=[\s(\[\"'“‘]))(?:\*{1,3}|_{1,3})(?=[^\s*_])|(?<=[^\s*_\\])(?:\*{1,3}|_{1,3})(?=$|[\s.,;:!?)\]\"'”’]))"
-    r"|(?P<code>`+)",
+    r"|(?P<code>`+))",
     re.M,
 )
 
@@ -141,6 +142,7 @@ _QUOTE_TABLE = str.maketrans({
     "\u00ad": None,  # a soft hyphen is invisible
 })
 _WS_RE = re.compile(r"\s+")
+_WS_ODD_RE = re.compile(r"[^\S ]\s*| \s+")  # whitespace other than one plain space
 
 
 def _fold(segment: str) -> str:
@@ -148,19 +150,47 @@ def _fold(segment: str) -> str:
 
 
 def _normalise_mapped(clean: str) -> tuple[str, _OffsetMap]:
+    folded = _fold(clean)
+    if len(folded) != len(clean):  # a character that folds to several (ß -> ss) or to none: slowly
+        return _normalise_mapped_slow(clean)
+    mp = _OffsetMap()
+    mp.source_length = len(clean)
+    starts, sources, copies = mp.starts, mp.sources, mp.copies
+    out: list[str] = []
+    pos = 0
+    length = 0
+    for m in _WS_ODD_RE.finditer(folded):  # a single space maps to itself: only other runs make segments
+        a, b = m.span()
+        if a > pos:
+            out.append(folded[pos:a])
+            starts.append(length)
+            sources.append(pos)
+            copies.append(True)
+            length += a - pos
+        out.append(" ")
+        starts.append(length)
+        sources.append(a)
+        copies.append(False)
+        length += 1
+        pos = b
+    if pos < len(folded):
+        out.append(folded[pos:])
+        starts.append(length)
+        sources.append(pos)
+        copies.append(True)
+        length += len(folded) - pos
+    mp.length = length
+    return "".join(out), mp
+
+
+def _normalise_mapped_slow(clean: str) -> tuple[str, _OffsetMap]:
     out: list[str] = []
     mp = _OffsetMap()
     mp.source_length = len(clean)
     pos = 0
 
     def add(seg_start: int, seg_end: int) -> None:
-        seg = clean[seg_start:seg_end]
-        folded = _fold(seg)
-        if len(folded) == len(seg):
-            out.append(folded)
-            mp.copy(seg_start, len(seg))
-            return
-        for i, ch in enumerate(seg):  # a character that folds to several (ß -> ss) or to none
+        for i, ch in enumerate(clean[seg_start:seg_end]):
             f = _fold(ch)
             out.append(f)
             if len(f) == 1:
@@ -295,7 +325,6 @@ def _html_text(source: str, display: str) -> tuple[str, _OffsetMap]:
     out: list[str] = []
     mp = _OffsetMap()
     mp.source_length = len(source)
-    length = 0
     cursor = 0
     skip_types = (Comment, Doctype, ProcessingInstruction, CData, Declaration)
 
@@ -306,12 +335,10 @@ def _html_text(source: str, display: str) -> tuple[str, _OffsetMap]:
         return starts[min(line - 1, len(starts) - 1)] + col
 
     def newline(at: int) -> None:
-        nonlocal length
         if out and not out[-1].endswith("\n\n"):
             piece = "\n\n" if not out[-1].endswith("\n") else "\n"
             out.append(piece)
             mp.point(at, len(piece))
-            length += len(piece)
 
     root = soup.body or soup
     for el in root.descendants:
@@ -342,7 +369,6 @@ def _html_text(source: str, display: str) -> tuple[str, _OffsetMap]:
                 mp.point(found if found >= 0 else base, len(s))
                 if found >= 0:
                     cursor = found
-            length += len(s)
         elif getattr(el, "name", None) in _BLOCK_TAGS:
             at = tag_offset(el)
             newline(at if at is not None else cursor)
@@ -521,6 +547,12 @@ def document_findings(cf: ClaimsFile, results: Sequence[ClaimResult] = (), *, co
             continue
         m = locate_quote(doc, claim.quote, threshold)
         if m is None:
+            if normalise(claim.quote):  # an empty document: nothing to find a quote in
+                qline, qcol = claim.pos("quote")
+                findings.append(Finding(
+                    code="D201", severity="error", message=f"{claim.id}: quote not found in {display} (it is empty)",
+                    path=cf.display, line=qline, column=qcol, claims=(claim.id,),
+                ))
             continue
         matches[claim.id] = m
         found = m.score >= threshold

@@ -18,7 +18,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from factcheck._document import Document, locate_quote
 from factcheck._scan import Found, FoundPeriod, Scan, clause_spans
@@ -71,9 +70,13 @@ _FLOW_WORDS = re.compile(
     re.I,
 )
 _STOCK_WORDS = re.compile(r"\b(?:accumulated|stock|reserves?|debt|holdings|portfolio)\b", re.I)
-_CHANGE_WORDS = re.compile(
-    r"\b(?:grew|grow(?:s|ing|th)?|increase[sd]?|rose|rise[sn]?|fell|fall(?:s|en)?|decline[sd]?|decrease[sd]?|"
-    r"up|down|higher|lower|gain(?:ed)?|drop(?:ped)?|jump(?:ed)?)\b",
+# a change said of the number itself: "grew by 15 percent", "grew 4.1%", "growth of 3.5-4%" (not "fell to 4.9%")
+_CHANGE_BEFORE = re.compile(
+    r"\b(?:(?:grew|grow(?:s|ing)?|increased?|increases|rose|rise[sn]?|fell|fall(?:s|en)?|declined?|declines|"
+    r"decreased?|decreases|gained?|dropped|drops?|jumped|jumps?|up|down)(?:\s+by)?|(?:growth|increase|rise|"
+    r"decline|decrease|drop|fall|gain|jump)\s+(?:of|by))\s+"
+    r"(?:(?:more\s+than|less\s+than|about|almost|nearly|over|some|around|roughly|approximately|just\s+over|"
+    r"just\s+under|under|at\s+least|close\s+to|an\s+estimated|a|an)\s+)?$",
     re.I,
 )
 _SHARE_AFTER = re.compile(r"\s+(?:of|share)\b", re.I)
@@ -117,8 +120,9 @@ def _choose_period(f: Found, clauses: list[tuple[int, int]], periods: list[Found
     after = [p for p in in_clause if p.start >= f.end]
     if after:
         return after[0]
-    # 4. a date that frames the sentence before the clause ("In 2020, ..., and ...")
-    earlier = [p for p in cands if p.end <= clause[0] and p.is_date]
+    # 4. a date that frames the whole sentence from its start ("In 2020, ..., and ...")
+    earlier = [p for p in cands if p.end <= clause[0] and p.is_date
+               and len(text[f.sentence[0]:p.start].split()) <= 1]
     if earlier:
         return earlier[-1]
     return None
@@ -135,9 +139,7 @@ def _quote_span(f: Found, text: str, clauses: list[tuple[int, int]], period: Fou
         # narrow to the comma-separated part that holds the number, with the time phrase before it
         cuts = [m.end() for m in re.finditer(r",\s+", text[qs:qe])]
         bounds = [qs] + [qs + c for c in cuts] + [qe]
-        segs = []
-        for a, b in zip(bounds, bounds[1:]):
-            segs.append((a, b))
+        segs = list(zip(bounds, bounds[1:], strict=False))
         k = next((i for i, (a, b) in enumerate(segs) if a <= f.start < b), 0)
         k2 = next((i for i, (a, b) in enumerate(segs) if a < f.end <= b), k)
         lo, hi = k, k2
@@ -159,7 +161,7 @@ def _quote_span(f: Found, text: str, clauses: list[tuple[int, int]], period: Fou
     m = _TAIL_TRIM.search(piece)
     if m and qs + m.start() >= f.end:
         qe = qs + m.start()
-    if qe > f.end and text[qe - 1] == "." and not text[qe - 2:qe - 1].isdigit():
+    if qe > f.end and text[qe - 1] == ".":
         qe -= 1
     return qs, qe
 
@@ -172,7 +174,7 @@ def _kind(f: Found, text: str, clause: tuple[int, int], period: str | None, pkin
     if q.hedge in ("doubled", "tripled", "quadrupled", "halved"):
         return "change"
     if q.unit in ("percent", "pp"):
-        if _CHANGE_WORDS.search(text[clause[0]:f.start]):
+        if _CHANGE_BEFORE.search(text, max(clause[0], f.start - 40), f.start):
             return "change"
         if _SHARE_AFTER.match(text, f.end) or _SHARE_WORDS.search(clause_text):
             return "share"

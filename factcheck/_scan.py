@@ -108,6 +108,10 @@ class FoundPeriod:
             y = year if year is not None else py
             if y is None:
                 return None
+            when = (self.a, self.b if k != "month" else 1)
+            if (self.year is None and self.rel is None and published is not None and k in ("day", "days", "month")
+                    and when > (published.month, published.day if k != "month" else 1)):
+                y -= 1  # "in December", written in January: the December before
             if k == "day":
                 return date(y, self.a, self.b).isoformat()  # type: ignore[arg-type]
             if k == "days":
@@ -172,7 +176,7 @@ _YEAR = r"(?:19\d\d|20\d\d|2100)"
 _NUM = rf"(?:\d{{1,3}}|{'|'.join(sorted(_ONES[1:] + _TENS, key=len, reverse=True))})"
 _ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 _REL = {"this": 0, "current": 0, "the current": 0, "last": -1, "previous": -1, "the previous": -1,
-        "past": -1, "the past": -1, "next": 1, "coming": 1, "the same": 0}
+        "past": -1, "the past": -1, "next": 1, "coming": 1, "the same": 0, "the": 0}
 
 _PERIOD_RE = re.compile(
     rf"""
@@ -184,12 +188,12 @@ _PERIOD_RE = re.compile(
     |(?P<yrs>\b(?:(?:from|between)\s+)?(?P<yrs_a>{_YEAR})\s*(?:[-–—/]|\s(?:to|and|through|until)\s)\s*
         (?P<yrs_b>{_YEAR}|\d\d)\b(?![.,]\d))
     |(?P<qtr>\b(?:(?:the\s+)?(?P<qtr_w>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter|Q(?P<qtr_n>[1-4]))
-        (?:\s+(?:of\s+)?(?:(?P<qtr_y>{_YEAR})|(?P<qtr_rel>this|last|next|the\s+current|the\s+previous)\s+year))?\b)
+        (?:\s+(?:of\s+)?(?:(?P<qtr_y>{_YEAR})|(?P<qtr_rel>this|last|next|the\s+current|the\s+previous|the)\s+year))?\b)
     |(?P<half>\b(?:(?:the\s+)?(?P<half_w>first|second)\s+half|H(?P<half_n>[12]))
-        (?:\s+(?:of\s+)?(?:(?P<half_y>{_YEAR})|(?P<half_rel>this|last|next|the\s+current|the\s+previous)\s+year))?\b)
+        (?:\s+(?:of\s+)?(?:(?P<half_y>{_YEAR})|(?P<half_rel>this|last|next|the\s+current|the\s+previous|the)\s+year))?\b)
     |(?P<ago>\b(?P<ago_n>{_NUM})\s+(?P<ago_u>years?|months?)\s+ago\b)
     |(?P<mon>\b(?:(?:the\s+)?(?P<mon_q>first|past|last|previous|next|coming)\s+)?(?P<mon_n>{_NUM})\s+months\b
-        (?:\s+of\s+(?:(?P<mon_y>{_YEAR})|(?P<mon_rel>this|last|the\s+current|the\s+previous|the\s+past)\s+year))?)
+        (?:\s+of\s+(?:(?P<mon_y>{_YEAR})|(?P<mon_rel>this|last|the\s+current|the\s+previous|the\s+past|the)\s+year))?)
     |(?P<pyr>\b(?:the\s+)?(?P<pyr_q>past|last|previous|recent|next|coming)\s+(?P<pyr_n>{_NUM})\s+years\b)
     |(?P<eoy>\b(?:the\s+)?(?:end|beginning|start)\s+of\s+(?:the|this|(?P<eoy_rel>last|next|the\s+current|the\s+previous)\s+)?\s*year\b)
     |(?P<rel>\b(?P<rel_w>this|current|last|next|previous|past|the\s+same)\s+year\b)
@@ -254,6 +258,9 @@ _WORD_AFTER_RE = re.compile(r"[ \t]+([A-Za-z][A-Za-z'’-]*)")
 _PREV_WORD_RE = re.compile(r"([A-Za-z№#][A-Za-z.]*)\.?\s*$")
 _ORDINAL_AFTER_RE = re.compile(r"(?:st|nd|rd|th)\b", re.I)
 _DIGITS_ONLY = re.compile(r"\d{4}")
+_SIGN_AFTER_SEP_RE = re.compile(r"\\?(?:\$|€|£|₽)")
+_MONTH_PREP_RE = re.compile(r"\b(?:in|since|by|until|till|from|during|of|early|mid|late|end of|through)\s+$")
+_LAST_WORD_RE = re.compile(r"([A-Za-z.]+)$")
 
 # hedges written before a number: the phrases of the value grammar that read naturally in text
 _HEDGES: dict[str, str] = {}
@@ -299,7 +306,7 @@ _STOP = frozenset(
     have has had having will would shall should can could may might must do does did done not no only also
     already still now today ago since until after before during about over under into out up down per each
     every all both some any other another same such very more most less least just even again there here
-    if while whereas because though although according said says say new last next past first second
+    if while whereas because though although according said says say last next past first second
     third year years month months day days week weeks time times percent per cent""".split()
 )
 _DETERMINERS = frozenset("the these those both its their our his her my your all".split())
@@ -329,7 +336,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if m.group("p"):
             # an abbreviation or an initial ("V. Putin") does not end a sentence
             k = m.start("p")
-            wm = re.search(r"([A-Za-z.]+)$", text[max(0, k - 12):k])
+            wm = _LAST_WORD_RE.search(text, max(0, k - 12), k)
             if wm:
                 w = wm.group(1).lower().strip(".")
                 if (w in _ABBREV or (len(w) == 1 and text[k - 1].isupper())) and "\n" not in m.group():
@@ -352,7 +359,9 @@ def _add_span(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
         out.append((s, e))
 
 
-_CLAUSE_RE = re.compile(r"\s*[;:]\s+|\s+[–—-]\s+|,\s+(?=(?:and|but|while|whereas|or)\b)|\s+(?=and\s)", re.I)
+_CLAUSE_RE = re.compile(
+    r"\s*[;:]\s+|\s+[–—-]\s+|,\s+(?=(?:and|but|while|whereas|or)\b)|\s+(?=and\s)|[,.!?]?[\"”»]\s+", re.I
+)
 
 
 def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -525,12 +534,11 @@ def _period(m: re.Match[str], text: str) -> FoundPeriod | None:
             return None
         mon = _MONTHS[word.lower()]
         y = int(g("my_y")) if g("my_y") else None
-        rel = rel_of(g("my_rel")) if g("my_rel") else (None if y else 0)
+        rel = rel_of(g("my_rel")) if g("my_rel") else None
         if y is None and g("my_rel") is None:
             # a month named alone: only after a preposition of time ("in May", "since March")
             before = text[max(0, s - 12):s].lower()
-            if not re.search(r"\b(?:in|since|by|until|till|from|during|of|early|mid|late|end of|through)\s+$",
-                             before):
+            if not _MONTH_PREP_RE.search(before):
                 return None
         return FoundPeriod(s, e, t, "month", mon, year=y, rel=rel)
     if alt == "asof":
@@ -615,6 +623,11 @@ def _found(m: re.Match[str], text: str, sentences, sent_starts, hedges) -> Found
         if cm:
             num_start = cm.start()
             cur_before = cm.group().strip() + " "
+    minus = ""
+    if (num_start >= 1 and text[num_start - 1] in "−-–" and kind == "d"
+            and (num_start == 1 or text[num_start - 2] in " \t\n(")):
+        minus = "−"  # "-2.5%", "(−3%)": a negative number, the sign attached
+        num_start -= 1
     start = num_start
     hedge, hedge_text = "", ""
     hm = _HEDGE_BEFORE_RE.search(text, max(0, num_start - 40), num_start)
@@ -665,7 +678,7 @@ def _found(m: re.Match[str], text: str, sentences, sent_starts, hedges) -> Found
             m2 = _CORE_RE.match(text, rm.end())
             sign2 = ""
             if m2 is None:
-                sm2 = re.compile(r"\\?(?:\$|€|£|₽)").match(text, rm.end())
+                sm2 = _SIGN_AFTER_SEP_RE.match(text, rm.end())
                 if sm2:
                     m2 = _CORE_RE.match(text, sm2.end())
                     sign2 = sm2.group()
@@ -674,10 +687,11 @@ def _found(m: re.Match[str], text: str, sentences, sent_starts, hedges) -> Found
                 if not (kind == "d" and m2.lastgroup == "d" and sep == "-" and _DIGITS_ONLY.fullmatch(second)
                         and _DIGITS_ONLY.fullmatch(num_text)):
                     joiner = "-" if sep in ("-", "–", "—") and not opener else f" {sep} "
-                    candidate = f"{opener + ' ' if opener else ''}{cur_before}{num_text}{joiner}{sign2.lstrip(chr(92))}{second}"
+                    tail = f"{joiner}{sign2.lstrip(chr(92))}{second}"
+                    candidate = f"{opener + ' ' if opener else ''}{cur_before}{num_text}{tail}"
                     try:
                         parse_value(candidate)
-                        range_text = f"{joiner}{sign2.lstrip(chr(92))}{second}"
+                        range_text = tail
                         pos = m2.end()
                         if opener:
                             start = min(start, num_start - len(opener) - 1)
@@ -737,7 +751,7 @@ def _found(m: re.Match[str], text: str, sentences, sent_starts, hedges) -> Found
         return FoundPeriod(s, e, text[s:e], "year", year=int(num_text))
     # ------------------------------------------------------------------ build the value
     cur = cur_before.replace("\\", "")
-    bare = f"{opener + ' ' if opener and range_text else ''}{cur}{num_text}{range_text}"
+    bare = f"{opener + ' ' if opener and range_text else ''}{minus}{cur}{num_text}{range_text}"
     if scale:
         bare += f" {scale}"
     if unit == "percent":
@@ -761,7 +775,7 @@ def _found(m: re.Match[str], text: str, sentences, sent_starts, hedges) -> Found
         except SyntaxProblem:
             return None
     # how a claims file writes it: hedge, number, scale, unit code ("more than 5.6 billion USD")
-    disp_num = f"{num_text.lower() if kind == 'w' else num_text}{range_text}"
+    disp_num = f"{minus}{num_text.lower() if kind == 'w' else num_text}{range_text}"
     if opener and range_text:
         disp_num = f"{opener} {disp_num}"
     disp = disp_num + (f" {scale}" if scale else "")

@@ -30,7 +30,8 @@ def _usage(message: str) -> None:
 def extract(
     document: Annotated[Path, typer.Argument(help="The document: plain text, Markdown, or HTML (extra `html`).")],
     published: Annotated[Optional[str], typer.Option(
-        "--published", help="The document's date, YYYY-MM-DD: resolves 'this year', 'last year', 'nine months'.")] = None,
+        "--published",
+        help="The document's date, YYYY-MM-DD: resolves 'this year', 'last year', 'nine months'.")] = None,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write the draft to this file (default: standard output).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite the --output file if it exists.")] = False,
@@ -133,7 +134,6 @@ _CLAIMS_SUFFIXES = (".yaml", ".yml", ".toml")
 
 def _series_rows(query: str, where: Optional[Path], limit: int) -> tuple[list[dict], str]:
     """The best `limit` series for `query` in the datasets a path names, best first."""
-    from factcheck._errors import InputError, Problem
     from factcheck._matching import metric_score, shortlist
 
     datasets = _datasets(where)
@@ -142,12 +142,9 @@ def _series_rows(query: str, where: Optional[Path], limit: int) -> tuple[list[di
     for ds in datasets:
         for key, obs in ds.series.items():
             dims = dict(key)
-            metric = dims.get("metric")
-            if metric is None:
-                continue
+            # a dataset without a `metric` column (a wide table before its `set:`): its series by name
+            metric = dims.get("metric") or " · ".join(v for _, v in key)
             groups.setdefault(str(metric), []).append((ds, key, obs))
-    if not groups and datasets:
-        raise InputError(Problem(shown, 0, 0, "no dataset there has a `metric` dimension to search"))
     names = sorted(groups)
     if len(names) <= 2000:  # few names: score them all precisely
         best = sorted(((n, metric_score(query, n)) for n in names), key=lambda t: (-t[1], t[0]))[:limit]
@@ -155,10 +152,13 @@ def _series_rows(query: str, where: Optional[Path], limit: int) -> tuple[list[di
         best = shortlist(query, names, limit=limit)
     rows: list[dict] = []
     for name, score in best:
+        if score <= 0:
+            continue
         for ds, key, obs in groups[name]:
             periods = sorted({o.period for o in obs})
             first, last = (periods[0].text, periods[-1].text) if periods else ("", "")
-            dims = ", ".join(f"{k}={v}" for k, v in key if k != "metric")
+            has_metric = any(k == "metric" for k, _ in key)
+            dims = ", ".join(f"{k}={v}" for k, v in key if k != "metric") if has_metric else ""
             rows.append({"score": score, "metric": name, "dimensions": dims,
                          "periods": first if first == last else f"{first} – {last}", "count": len(obs),
                          "dataset": ds.path})
@@ -174,7 +174,8 @@ def _datasets(where: Optional[Path]) -> list:
     if where is None:
         base = Path("claims")
         if not base.is_dir():
-            raise InputError(Problem("claims/", 0, 0, "no claims/ folder here: name a claims file or a dataset with --in"))
+            raise InputError(Problem("claims/", 0, 0,
+                                     "no claims/ folder here: name a claims file or a dataset with --in"))
         files, missing = find_claims_files([base])
         if missing:
             raise InputError(missing)

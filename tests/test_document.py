@@ -56,8 +56,8 @@ def test_normalise(text: str, expected: str) -> None:
     ("doc_text", "quote", "line", "column", "exact"),
     [
         # whitespace and a blank line inside the passage
-        ("Intro.\n\nThere has never been such a\n\nfigure in our relationship yet.", "There has never been such a figure",
-         3, 1, True),
+        ("Intro.\n\nThere has never been such a\n\nfigure in our relationship yet.",
+         "There has never been such a figure", 3, 1, True),
         # typographic dash and apostrophe in the document, plain ones in the quote
         ("first line\nbut also an ally – that’s exactly how we treat it", "an ally - that's exactly how", 2, 10, True),
         # the document's markdown escape against the quote's plain dollar (and the reverse)
@@ -186,6 +186,7 @@ def claims_file(tmp_path: Path, doc_text: str, claims: list[dict], *, published:
 
 NINE = "And, as you said, the trade turnover is growing:\nby the end of nine months, it is already five billion."
 TRADE = "Good relations.\nIn 2020, the volume of mutual trade exceeded \\$5.6 billion, and more."
+GREW = "Trade turnover is growing: despite the pandemic, it grew by more than 15 percent last year."
 FORUM = ("It was noted that the Second Educational Forum took place in Moscow on November 16-17, "
          "following which over 35 agreements on new areas of the partnership were adopted.")
 
@@ -215,6 +216,11 @@ FORUM = ("It was noted that the Second Educational Forum took place in Moscow on
         # an elapsed time is an amount
         ("This is based on the forum – when we started it three years ago, we had nothing.",
          "when we started it three years ago", "three years", []),
+        # a quote found fuzzily whose number differs from the document's: the document's number counts,
+        # and so does the quote's
+        (GREW, "it grew by more than 16 percent last year", "more than 16%", ["D202"]),
+        (GREW, "it grew by more than 16 percent last year", "more than 15%", ["D202"]),
+        (GREW, "it grew by more than 15 per cent last year", "more than 15%", []),
         # a quote paraphrased beyond recognition: D201 (and no D202 for a quote without a number)
         (NINE, "the delegations attended several big conferences beforehand", "five billion USD", ["D201"]),
         # a quote not found whose own number differs too
@@ -258,6 +264,24 @@ def test_d202_message(tmp_path: Path) -> None:
     assert "a bound in the document, exact in the claims file" in f.message
 
 
+def test_an_empty_document_finds_no_quote(tmp_path: Path) -> None:
+    p = claims_file(tmp_path, "\n\n", [{"id": "c1", "quote": "five billion", "value": "five billion"}])
+    (f,) = document_findings(load_claims_file(p), ()).findings
+    assert f.code == "D201" and "it is empty" in f.message
+
+
+def test_d202_messages_for_a_fuzzy_quote(tmp_path: Path) -> None:
+    p = claims_file(tmp_path, GREW, [{"id": "c1", "quote": "it grew by more than 16 percent last year",
+                                      "value": "more than 16%"}])
+    (f,) = document_findings(load_claims_file(p), ()).findings
+    assert f.message == "c1: the document says more than 15 percent; the claims file says more than 16%"
+    p = claims_file(tmp_path, GREW, [{"id": "c1", "quote": "it grew by more than 16 percent last year",
+                                      "value": "more than 15%"}])
+    (f,) = document_findings(load_claims_file(p), ()).findings
+    assert f.message == ("c1: the quote says more than 16 percent; the claims file says more than 15% "
+                         "(the document: more than 15 percent)")
+
+
 def test_no_quote_and_no_document_give_nothing(tmp_path: Path) -> None:
     p = claims_file(tmp_path, NINE, [{"id": "c1", "value": "6 billion USD"}])
     check = document_findings(load_claims_file(p), ())
@@ -285,7 +309,8 @@ def broken_example(tmp_path: Path) -> tuple[Path, dict[str, int]]:
     text = p.read_text(encoding="utf-8")
     text = text.replace("quote: Three large forums were held",
                         "quote: The delegations attended several big conferences beforehand")
-    old = "quote: by the end of nine months, it is already five billion\n    metric: trade turnover\n    value: five billion USD"
+    old = ("quote: by the end of nine months, it is already five billion\n    metric: trade turnover\n"
+           "    value: five billion USD")
     assert old in text
     text = text.replace(old, old.replace("value: five billion USD", "value: 6 billion USD"))
     p.write_text(text, encoding="utf-8")

@@ -13,6 +13,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from factcheck._claims import ID_RE, load_claims_file
@@ -110,6 +112,29 @@ def test_scan_of_the_article_keeps_dates_apart() -> None:
     texts = {p.text for p in sc.periods}
     assert {"November 19", "In 2020", "November 16-17", "May this year", "last year", "nine months",
             "ten months of this year", "the last 4 years", "three years ago"} <= texts
+
+
+_SOUP = ("the in of and more than about over exceeded nearly $ \\$ 5 15 2020 2,300 3.5 five billion million percent % "
+         "per cent November 19 16-17 last year this year months years ago nine ten doubled tripled between from "
+         "to - – , . ; : \" ' ( ) [ ] * _ # \n \n\n USD EUR bn m k visits enterprises — one two the Second Q3 "
+         "first half of").split(" ")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_SOUP), min_size=1, max_size=50))
+def test_any_text_scans_and_drafts_a_loadable_file(tmp_path_factory, words: list[str]) -> None:
+    text = " ".join(words)
+    sc = scan(text)
+    for f in sc.quantities:
+        assert text[f.start:f.end] == f.text
+        assert f.start <= f.number_start <= f.number_end <= f.end
+        assert parse_value(f.value_text).interval == f.quantity.interval
+    d = tmp_path_factory.mktemp("soup")
+    (d / "d.txt").write_text(text, encoding="utf-8")
+    draft = extract_claims(load_document(d / "d.txt"), published=PUBLISHED, path_text="d.txt")
+    (d / "c.yaml").write_text(draft, encoding="utf-8")
+    cf = load_claims_file(d / "c.yaml")
+    assert len({c.id for c in cf.claims}) == len(cf.claims) == len(sc.quantities)
 
 
 # ============================================================================================ the draft

@@ -193,7 +193,7 @@ class _Values:
     def text(self, ci: int, name: str, ii: int, year: int) -> str:
         base, dec = self.base[name]
         h = ((ci * 1_000_003 + ii * 10_007 + year * 97 + self.seed) * 2_654_435_761) & 0xFFFFFFFF
-        v = base * (0.5 + (ci % 17) / 17) * (1 + 0.03 * (year - 2000)) * (0.95 + (h % 1000) / 10_000)
+        v = base * (0.5 + (ci % 17) / 17) * 1.03 ** (year - 2000) * (0.95 + (h % 1000) / 10_000)
         return f"{v:.{dec}f}"
 
 
