@@ -69,7 +69,8 @@ class TerminalFormatter:
         for f in report.files:
             self._file(con, f)
         self._summary(con, report)
-        return buf.getvalue()
+        # rich pads table cells to the width; trailing blanks only get in the way of a pipe or a diff
+        return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
 
     # ------------------------------------------------------------------ pieces
 
