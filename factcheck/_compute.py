@@ -63,6 +63,7 @@ class Resolver:
         self.book = book
         self.settings = settings
         self.terms: list[_Term] = []
+        self.last_dataset: str | None = None
 
     # -- the claim a call stands for
     def _sub_claim(self, kw: dict, *, use_claim_dims: bool) -> Claim:
@@ -139,8 +140,10 @@ class Resolver:
         if func == "growth":
             sub = self._sub_claim(kw, use_claim_dims=True)
             now = self._one(sub, kw, site.text)
+            # both periods from the same dataset (the contract): pin the one the first came from
+            kw_prev = {**kw, "dataset": kw.get("dataset") or self.last_dataset}
             prev_sub = dataclasses.replace(sub, period=sub.period.previous())
-            before = self._one(prev_sub, kw, site.text + f" [previous: {prev_sub.period.text}]")
+            before = self._one(prev_sub, kw_prev, site.text + f" [previous: {prev_sub.period.text}]")
             if before.interval.contains(0):
                 raise SyntaxProblem(f"{site.text}: the previous value {before.interval} includes zero", 0)
             from factcheck._interval import div, sub as isub
@@ -169,6 +172,7 @@ class Resolver:
             raise Undecided(f"{text}: no observation for {sub.period.text}", [])
         name, iv, obs = rows[0]
         unit = obs[0].unit
+        self.last_dataset = obs[0].dataset
         self.terms.append(_Term(" ".join(text.split()), f"{_fmt(iv, unit)} ({name}, {sub.period.text}; {obs[0].source}, "
                                       f"{obs[0].dataset}:{obs[0].row})",
                                 {o.source for o in obs}, [(o.dataset, o.row) for o in obs]))
