@@ -22,35 +22,53 @@ AS_OF_MAX_AGE = timedelta(days=366)
 # --------------------------------------------------------------------------- datasets
 
 
-def load_datasets(cf: ClaimsFile, cache: dict | None = None) -> list[Any]:
-    """Load every reference of a claims file; all problems of all files at once."""
-    from factcheck._reference import load_dataset
+def load_datasets(cf: ClaimsFile, cache: dict | None = None, options: Any = None) -> list[Any]:
+    """Load every reference of a claims file; all problems of all files at once.
 
+    Only the series the claims can match are read (their entity dimensions by name or alias, their
+    metric scoring at least the match threshold; the same for every ref/sum/growth of their compute
+    expressions): see factcheck._reference.needed_series. ``cache``, a dict shared by the files of a run,
+    keeps each file's index (one per file and options, whatever its display path). ``options`` (the
+    run's CheckOptions) may set ``use_cache`` (the .factcheck_cache folder), ``engine`` ("auto",
+    "python" or "duckdb") and ``progress`` (a callback, see factcheck._reference.ProgressFn).
+    """
+    from factcheck._reference import check_spec, claim_requests, needed_series, open_source
+
+    use_disk = bool(getattr(options, "use_cache", False))
+    engine = getattr(options, "engine", "auto") or "auto"
+    progress = getattr(options, "progress", None)
+    disk = None
+    if use_disk:
+        from factcheck._cache import disk_cache_for
+
+        disk = disk_cache_for(cache, cf.path)
+    requests = claim_requests(cf)
+    book = AliasBook(cf.aliases)
     problems: list[Problem] = []
     out = []
     for spec in cf.references:
         key = _spec_key(spec)
-        if cache is not None and key in cache:
-            out.append(cache[key])
-            continue
         try:
-            ds = load_dataset(spec)
+            check_spec(spec)
+            src = cache.get(key) if cache is not None else None
+            if src is None:
+                src = open_source(spec, cache=disk, progress=progress, engine=engine)
+                if cache is not None:
+                    cache[key] = src
+            wanted = None if requests is None else needed_series(src, requests, book, cf.settings.match_threshold)
+            out.append(src.dataset(spec, wanted))
         except InputError as e:
             problems.extend(e.problems)
-            continue
-        if cache is not None:
-            cache[key] = ds
-        out.append(ds)
     if problems:
         raise InputError(problems)
     return out
 
 
 def _spec_key(spec: Any) -> tuple:
-    return (
-        str(spec.path.resolve()), spec.display_path, spec.layout, spec.scale, spec.unit, spec.source,
-        tuple(sorted(spec.set.items())), tuple(sorted(spec.columns.items())), tuple(spec.aliases), spec.decimal,
-    )
+    """A reference file and its options: entries that differ only in display path share one index."""
+    from factcheck._reference import spec_options
+
+    return (str(spec.path.resolve()), spec_options(spec))
 
 
 # --------------------------------------------------------------------------- matching

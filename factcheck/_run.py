@@ -18,6 +18,9 @@ class CheckOptions:
     select: frozenset[str] = frozenset()  # empty: every code
     ignore: frozenset[str] = frozenset()
     coverage: bool = False
+    use_cache: bool = False  # keep indexed reference files in .factcheck_cache/ (the CLI: on; --no-cache)
+    engine: str = "auto"  # reading reference files: "auto", "python" or "duckdb" (factcheck._reference.open_source)
+    progress: Any = field(default=None, compare=False)  # progress(task, done, total): see factcheck._reference.ProgressFn
 
 
 def display_path(p: Path) -> str:
@@ -36,8 +39,16 @@ def run_check(paths: list[Path], options: CheckOptions | None = None) -> Report:
         reports.append(FileReport(path=missing[0].path, problems=tuple(missing)))
     cache: dict = {}
     extra: dict = {}
-    for f in files:
+    parallel = _check_in_parallel(files, options, cache, extra)  # None: sequential (it would not pay)
+    for i, f in enumerate(files if parallel is None else ()):
+        if options.progress is not None and len(files) > 1:
+            options.progress("checking claims files", i, len(files))
         reports.append(check_one(f, options, cache, extra=extra))
+    reports.extend(parallel or ())
+    if options.use_cache and not any(r.problems for r in reports):
+        from factcheck._cache import flush
+
+        flush(cache)  # indexes of the reference files, only when the input was good
     out: dict = {}
     if options.coverage and "coverage" in extra:
         out["coverage"] = extra["coverage"]  # summed over every file that names a document
@@ -56,7 +67,7 @@ def check_one(path: Path, options: CheckOptions, cache: dict | None = None, *, e
     shown = display_path(path)
     try:
         cf = load_claims_file(path, shown, options.settings)
-        datasets = load_datasets(cf, cache)
+        datasets = load_datasets(cf, cache, options)
         book = AliasBook(cf.aliases)
 
         def derived(claim):
@@ -115,3 +126,101 @@ def _filter(report: FileReport, options: CheckOptions) -> FileReport:
 
 def all_problems(report: Report) -> list[Problem]:
     return [p for f in report.files for p in f.problems]
+
+
+# --------------------------------------------------------------------------- many files at once
+#
+# Hundreds of claims files are checked in worker processes, one per core: the first file is checked
+# here, so the reference files it names are indexed once and handed to every worker (the indexes are
+# plain data); reports come back in file order, run-wide figures are summed, cache entries written
+# here. Measured on 2 cores (tests/benchmarks/scale.py, 500 small files against a 1,000,000-row table):
+# about 1.8x less wall time for about 5-10% more CPU time; below PARALLEL_MIN_FILES files the start of
+# the workers costs more than it saves. FACTCHECK_JOBS sets the number of processes (1: none).
+
+PARALLEL_MIN_FILES = 64
+_CHUNK = 16
+_WORKER: dict = {}
+
+
+def _jobs(n_files: int) -> int:
+    import os
+
+    env = os.environ.get("FACTCHECK_JOBS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    if n_files < PARALLEL_MIN_FILES:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return min(cores, 8)
+
+
+def _check_in_parallel(files: list[Path], options: CheckOptions, cache: dict, extra: dict) -> list[FileReport] | None:
+    import multiprocessing
+
+    jobs = _jobs(len(files))
+    if jobs < 2 or len(files) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    from concurrent.futures import ProcessPoolExecutor
+
+    from factcheck._cache import adopt_pending
+    from factcheck._reference import Source
+
+    progress = options.progress
+    if progress is not None:
+        progress("checking claims files", 0, len(files))
+    reports = [check_one(files[0], options, cache, extra=extra)]
+    if any(isinstance(v, Source) and type(v) is not Source for v in cache.values()):
+        return _sequential_rest(files, options, cache, extra, reports)  # a DuckDB connection is not forked
+    shared = {k: (v.index, str(v.path), v.stat) for k, v in cache.items() if type(v) is Source}
+    chunks = [files[i:i + _CHUNK] for i in range(1, len(files), _CHUNK)]
+    worker_options = replace(options, progress=None)
+    context = multiprocessing.get_context("fork")
+    done = 1
+    with ProcessPoolExecutor(min(jobs, len(chunks)), mp_context=context, initializer=_worker_init,
+                             initargs=(worker_options, shared)) as ex:
+        for part, part_extra, pending in ex.map(_worker_check, chunks):
+            reports.extend(part)
+            _add_up(extra, part_extra)
+            adopt_pending(cache, pending)
+            done += len(part)
+            if progress is not None:
+                progress("checking claims files", done, len(files))
+    return reports
+
+
+def _sequential_rest(files, options, cache, extra, reports):
+    for i, f in enumerate(files[1:], 1):
+        if options.progress is not None:
+            options.progress("checking claims files", i, len(files))
+        reports.append(check_one(f, options, cache, extra=extra))
+    return reports
+
+
+def _worker_init(options: CheckOptions, shared: dict) -> None:
+    from factcheck._reference import Source
+
+    _WORKER["options"] = options
+    _WORKER["cache"] = {k: Source(index, Path(path), stat) for k, (index, path, stat) in shared.items()}
+
+
+def _worker_check(chunk: list[Path]) -> tuple[list[FileReport], dict, list]:
+    from factcheck._cache import take_pending
+
+    extra: dict = {}
+    cache = _WORKER["cache"]
+    reports = [check_one(f, _WORKER["options"], cache, extra=extra) for f in chunk]
+    return reports, extra, take_pending(cache)
+
+
+def _add_up(into: dict, part: dict) -> None:
+    """Sum run-wide figures (numbers, in nested dicts) of a worker into the run's."""
+    for k, v in part.items():
+        if isinstance(v, dict):
+            _add_up(into.setdefault(k, {}), v)
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            into[k] = into.get(k, 0) + v
+        else:
+            into.setdefault(k, v)

@@ -39,6 +39,12 @@ class Color(str, Enum):
     never = "never"
 
 
+class Engine(str, Enum):
+    auto = "auto"
+    python = "python"
+    duckdb = "duckdb"
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"factcheck {__version__}")
@@ -114,6 +120,11 @@ def check(
         "--config", help="A configuration file (default: factcheck.toml or pyproject.toml found upwards).")] = None,
     no_config: Annotated[bool, typer.Option("--no-config", help="Ignore configuration files.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on an internal error.")] = False,
+    engine: Annotated[Engine, typer.Option(
+        "--engine", help="How reference files are read: python (built in), duckdb (pip install "
+        "'factcheck-numbers[big]'), or auto: duckdb for files over 50 MB without a cache entry, when installed.")] = Engine.auto,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Neither read nor write .factcheck_cache/ (indexed reference files).")] = False,
 ) -> None:
     """Check claims files against their reference data, each other and their document.
 
@@ -133,9 +144,18 @@ def check(
     if fmt not in FORMATS:
         sys.stderr.write(f"factcheck: unknown format '{fmt}' (choose from {', '.join(FORMATS)})\n")
         raise typer.Exit(2)
+    progress = _Progress() if fmt == "text" and _is_tty(sys.stderr) else None
     try:
         targets = list(paths or cfg.paths or [Path("claims")])
-        report = run_check(targets, cfg.check_options(coverage=coverage))
+        from dataclasses import replace
+
+        options = replace(cfg.check_options(coverage=coverage), use_cache=not no_cache, engine=engine.value,
+                          progress=progress)
+        try:
+            report = run_check(targets, options)
+        finally:
+            if progress is not None:
+                progress.close()
         problems = all_problems(report)
         formatter = get_formatter(fmt, color=use_color(color) and output is None, width=term_width())
         if problems:
@@ -155,6 +175,50 @@ def check(
     except Exception as e:  # an internal error: say so, exit 2
         _internal(e, debug)
     raise typer.Exit(0 if exit_zero else report.exit_code())
+
+
+def _is_tty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+class _Progress:
+    """A progress bar on stderr for any task (reading a big table, a folder of files) that has taken
+    more than a second; rich is imported only then. The core calls it as ``progress(task, done, total)``."""
+
+    DELAY = 1.0
+
+    def __init__(self) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._start: dict[str, float] = {}
+        self._bar = None
+        self._ids: dict[str, object] = {}
+
+    def __call__(self, task: str, done: float, total: "float | None") -> None:
+        now = self._clock()
+        start = self._start.setdefault(task, now)
+        if self._bar is None:
+            if now - start < self.DELAY:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                                 TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self._bar.start()
+        tid = self._ids.get(task)
+        if tid is None:
+            tid = self._ids[task] = self._bar.add_task(task, total=total)
+        self._bar.update(tid, completed=done, total=total)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
 
 
 def _codes(values: Optional[list[str]]) -> list[str]:

@@ -278,12 +278,11 @@ def _claims_text(ref: str, spec_cols: str, layout: str, n: int, countries, indic
         f"    layout: {layout}",
         f"    {spec_cols}",
         "aliases:",
+        "ALIASES",
     ]
-    for name, _, other in COUNTRIES:
-        if other:
-            lines.append(f"  {json.dumps(name)}: [{json.dumps(other)}]")
     lines.append("claims:")
     all_ind = indicators
+    used: list[str] = []
     for k in range(n):
         ci = rng.randrange(len(countries))
         cname, ccode, other = countries[ci]
@@ -306,6 +305,8 @@ def _claims_text(ref: str, spec_cols: str, layout: str, n: int, countries, indic
         if rng.random() < 0.2:
             raw *= rng.choice((0.7, 1.3, 2.0))
         value = _claim_value(raw, iname, rng)
+        if other and subject == other:
+            used.append(f"  {json.dumps(cname)}: [{json.dumps(other)}]")
         lines += [
             f"  - id: c{k:04d}",
             f"    metric: {json.dumps(metric)}",
@@ -313,6 +314,13 @@ def _claims_text(ref: str, spec_cols: str, layout: str, n: int, countries, indic
             f"    value: {json.dumps(value)}",
             f"    period: {year}",
         ]
+    aliases = sorted(set(used)) or ["  {}"]
+    if aliases == ["  {}"]:
+        lines[lines.index("aliases:")] = "aliases: {}"
+        lines.remove("ALIASES")
+    else:
+        at = lines.index("ALIASES")
+        lines[at:at + 1] = aliases
     return "\n".join(lines) + "\n"
 
 
@@ -325,3 +333,185 @@ def _claim_value(x: float, name: str, rng: random.Random) -> str:
         if abs(x) >= k:
             return f"{hedge}{x / k:.{rng.choice((1, 2))}f} {word}"
     return f"{hedge}{x:,.0f}"
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Run:
+    wall: float  # seconds
+    cpu: float  # user + system seconds of the child
+    rss_mb: float  # the child's peak resident memory
+    code: int
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = DATA) -> Run:
+    """Run ``cmd``; its wall time, CPU time and peak memory (os.wait4: this child's own rusage)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = p.stderr.read() if p.stderr else b""
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode not in (0, 1):
+        sys.exit(f"{' '.join(cmd)} exited {p.returncode}:\n{err.decode()[-2000:]}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, p.returncode)
+
+
+def best(cmd: list[str], runs: int, env: dict[str, str] | None = None, before=None) -> Run:
+    """Best of ``runs`` by CPU time (the machine may be shared); ``before()`` runs before each."""
+    out: list[Run] = []
+    for _ in range(runs):
+        if before is not None:
+            before()
+        out.append(run(cmd, env))
+    b = min(out, key=lambda r: r.cpu)
+    return Run(min(r.wall for r in out), b.cpu, max(r.rss_mb for r in out), b.code)
+
+
+CSV_READ = "import csv, sys\nwith open(sys.argv[1], newline='', encoding='utf-8') as f:\n    for row in csv.reader(f):\n        pass\n"
+
+
+def baseline(path: Path, runs: int) -> Run:
+    return best([sys.executable, "-c", CSV_READ, str(path)], runs)
+
+
+PHASES = r'''
+import json, sys, time
+T = time.process_time
+t0 = T()
+from pathlib import Path
+from factcheck._claims import load_claims_file
+from factcheck._engine import check_file, load_datasets
+from factcheck._run import CheckOptions
+from factcheck import _cache
+t1 = T()
+cf = load_claims_file(Path(sys.argv[1]), sys.argv[1])
+t2 = T()
+cache = {}
+opts = CheckOptions(use_cache=sys.argv[2] != "nocache", engine=sys.argv[3])
+datasets = load_datasets(cf, cache, opts)
+t3 = T()
+check_file(cf, datasets)
+t4 = T()
+_cache.flush(cache)
+t5 = T()
+print(json.dumps({"imports": t1 - t0, "claims": t2 - t1, "datasets": t3 - t2, "judge": t4 - t3, "cache write": t5 - t4,
+                  "series": sum(len(d.series) for d in datasets), "observations": sum(len(d.observations) for d in datasets)}))
+'''
+
+
+def phases(claims: Path, mode: str, engine: str, env: dict[str, str], runs: int, before=None) -> dict:
+    """Where the time goes, in one process: the best of ``runs`` of each phase (CPU seconds)."""
+    out: dict = {}
+    for _ in range(runs):
+        if before is not None:
+            before()
+        p = subprocess.run([sys.executable, "-c", PHASES, str(claims), mode, engine], cwd=DATA, env=env,
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            sys.exit(p.stderr[-2000:])
+        got = json.loads(p.stdout)
+        for k, v in got.items():
+            out[k] = min(out.get(k, v), v)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rows", type=int, default=1_000_000, help="rows of the tidy table (default 1,000,000)")
+    ap.add_argument("--files", type=int, default=500, help="small claims files in the folder (default 500)")
+    ap.add_argument("--claims", type=int, default=1000, help="claims in each big claims file (default 1,000)")
+    ap.add_argument("--quick", action="store_true", help="100,000 rows, 100 files, 200 claims, 2 runs")
+    ap.add_argument("--runs", type=int, default=3, help="runs of each scenario; the best counts (default 3)")
+    ap.add_argument("--only", choices=("tidy", "wide", "many", "duckdb"), action="append",
+                    help="only these scenarios (repeat)")
+    ap.add_argument("--regenerate", action="store_true", help="write the data again")
+    args = ap.parse_args()
+    if args.quick:
+        args.rows, args.files, args.claims, args.runs = 100_000, 100, 200, 2
+    sizes = sizes_for(args.rows, args.files, args.claims)
+    paths = generate(sizes, force=args.regenerate)
+    only = set(args.only or ("tidy", "wide", "many", "duckdb"))
+    cache_dir = DATA / ".factcheck_cache"
+    env = dict(os.environ, FACTCHECK_CACHE_DIR=str(cache_dir), COLUMNS="100")
+    env.pop("FORCE_COLOR", None)
+
+    def clear() -> None:
+        shutil.rmtree(cache_dir, ignore_errors=True)
+
+    check = [sys.executable, "-m", "factcheck", "check", "--format", "json", "--no-config"]
+    print(f"factcheck scale benchmark: {sizes.rows:,} tidy rows ({_mb(paths['tidy'])}), "
+          f"{sizes.wide_series:,} wide series × 64 years ({_mb(paths['wide'])}), {sizes.claims:,} claims, "
+          f"{sizes.files} small files; best of {args.runs} by CPU time; {os.cpu_count()} cores")
+    print("ratio = CPU time of the check / CPU time of the csv module reading the same file (a subprocess too)\n")
+    header = f"{'scenario':<44} {'wall s':>7} {'cpu s':>7} {'ratio':>7} {'peak MB':>8}  target"
+    rows: list[str] = []
+
+    def line(name: str, r: Run, base: Run | None, target: str = "") -> None:
+        ratio = f"{r.cpu / base.cpu:6.2f}x" if base is not None else ""
+        rows.append(f"{name:<44} {r.wall:7.2f} {r.cpu:7.2f} {ratio:>7} {r.rss_mb:8.0f}  {target}")
+        print(rows[-1], flush=True)
+
+    print(header)
+    notes: list[str] = []
+    for kind in ("tidy", "wide"):
+        if kind not in only:
+            continue
+        base = baseline(paths[kind], args.runs)
+        line(f"{kind}: csv module reads the file (baseline)", base, None)
+        claims = paths[f"{kind}_claims"]
+        cmd = check + [str(claims.name), "--engine", "python"]
+        cold = best(cmd, args.runs, env, before=clear)
+        line(f"{kind}: check, cold cache", cold, base, "≤ 1.5x, < 300 MB")
+        best(cmd, 1, env)  # make sure the cache is warm
+        warm = best(cmd, args.runs, env)
+        line(f"{kind}: check, warm cache", warm, base, "≤ 0.2x, < 300 MB")
+        nocache = best(cmd + ["--no-cache"], args.runs, env)
+        line(f"{kind}: check --no-cache", nocache, base)
+        ph_cold = phases(claims, "cache", "python", env, args.runs, before=clear)
+        ph_warm = phases(claims, "cache", "python", env, args.runs)
+        for label, ph in (("cold", ph_cold), ("warm", ph_warm)):
+            notes.append(f"{kind} {label}, in one process (CPU s): " + ", ".join(
+                f"{k} {v:.3f}" for k, v in ph.items() if isinstance(v, float)) +
+                f"; {ph['series']:,} series, {ph['observations']:,} observations read; reference data "
+                f"{ph['datasets'] / base.cpu:.2f}x the baseline")
+    if "many" in only:
+        base = baseline(paths["tidy"], args.runs)
+        one = check + [str(paths["one"].relative_to(DATA)), "--engine", "python"]
+        folder = check + [str(paths["many"].relative_to(DATA)), "--engine", "python"]
+        one_cold = best(one, args.runs, env, before=clear)
+        folder_cold = best(folder, args.runs, env, before=clear)
+        best(one, 1, env)
+        one_warm = best(one, args.runs, env)
+        folder_warm = best(folder, args.runs, env)
+        line("one small file, cold cache", one_cold, base)
+        line(f"folder of {sizes.files} files, cold cache", folder_cold, base, "≤ 5x one file")
+        line("one small file, warm cache", one_warm, base)
+        line(f"folder of {sizes.files} files, warm cache", folder_warm, base, "≤ 5x one file")
+        notes.append(f"folder / one file: cold {folder_cold.cpu / one_cold.cpu:.2f}x, warm "
+                     f"{folder_warm.cpu / one_warm.cpu:.2f}x (CPU); wall {folder_cold.wall / one_cold.wall:.2f}x, "
+                     f"{folder_warm.wall / one_warm.wall:.2f}x")
+    if "duckdb" in only:
+        import importlib.util
+
+        if importlib.util.find_spec("duckdb") is None:
+            notes.append("duckdb is not installed: pip install 'factcheck-numbers[big]' to measure its engine")
+        else:
+            for kind in ("tidy", "wide"):
+                base = baseline(paths[kind], args.runs)
+                r = best(check + [paths[f"{kind}_claims"].name, "--engine", "duckdb", "--no-cache"], args.runs, env)
+                line(f"{kind}: check --engine duckdb (no cache)", r, base)
+    clear()
+    print()
+    for n in notes:
+        print(n)
+
+
+def _mb(p: Path) -> str:
+    return f"{p.stat().st_size / 1e6:.0f} MB"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,309 @@
+"""The cache of indexed reference files, as ruff keeps one: ``.factcheck_cache/`` at the project root.
+
+What is kept
+    For each reference file, its index (:class:`factcheck._reference._Index`): every series key, the
+    alias map, and where each series' rows are in the file (byte offsets of runs of lines), in integer
+    arrays. A warm run loads the index (milliseconds), works out which series its claims need and
+    reads only those rows from the file itself. So a warm cache serves any claims file, and the cache
+    stays a few percent of the data's size.
+Keys
+    An entry is named by the file's content hash (``hashlib.blake2b`` of its bytes, computed while the
+    file is indexed, so a cold run reads the file once) and a digest of everything else that changes
+    how it reads: the reference entry's options (layout, scale, unit, source, set, columns, aliases,
+    decimal), the cache format and ``factcheck.__version__``. A small stat record per path (size,
+    mtime, ctime, inode) remembers the hash, so an unchanged file is not hashed again; the record is
+    trusted only when the file was last changed well (2 s) before the record was written, so a change
+    within the file system's timestamp granularity is never served stale; otherwise the file is hashed.
+    Rows are read from the file after its stat is checked again.
+Where
+    ``.factcheck_cache/`` in the nearest folder above the claims file that has ``pyproject.toml``,
+    ``factcheck.toml`` or ``.git``, else the claims file's folder; ``FACTCHECK_CACHE_DIR`` overrides it.
+    The folder holds a ``CACHEDIR.TAG`` and a ``.gitignore`` (``*``).
+Safety
+    A corrupt, truncated or foreign entry (wrong magic, checksum, version or key) is ignored and
+    rebuilt, never a crash; a cache that cannot be written (read-only folder, full disk) is silently
+    not written. Writes are atomic (a temporary file, then ``os.replace``). Entries are written only
+    when the whole run had no input problems (``flush``), so bad input writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR_NAME = ".factcheck_cache"
+ENV_DIR = "FACTCHECK_CACHE_DIR"
+FORMAT = 1  # bump when the index's layout changes
+MAGIC = b"factcheck-index\n"
+RACY_NS = 2_000_000_000  # a file changed this close to its record is hashed again
+_ROOT_MARKERS = ("pyproject.toml", "factcheck.toml", ".git")
+
+CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by factcheck.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+GITIGNORE = "# Automatically created by factcheck.\n*\n"
+
+
+def project_root(claims_path: Path) -> Path:
+    """The folder of the nearest pyproject.toml, factcheck.toml or .git above the claims file (its own
+    folder included), else the claims file's folder."""
+    start = Path(claims_path).resolve().parent
+    for folder in (start, *start.parents):
+        if any((folder / m).exists() for m in _ROOT_MARKERS):
+            return folder
+    return start
+
+
+def cache_dir(claims_path: Path) -> Path:
+    env = os.environ.get(ENV_DIR)
+    if env:
+        return Path(env)
+    return project_root(claims_path) / CACHE_DIR_NAME
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def hash_file(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    with open(path, "rb") as f:
+        while True:
+            block = f.read(8 << 20)
+            if not block:
+                break
+            h.update(block)
+    return h.hexdigest()
+
+
+class DiskCache:
+    """Index entries under one cache folder. Loads at once; stores only when :func:`flush` is called."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.pending: list[tuple[Path, str, bytes, str, tuple]] = []
+        self.pending_stats: list[tuple[Path, tuple, str]] = []
+        self.hits = 0
+        self.misses = 0
+
+    # -- names ------------------------------------------------------------------------------------
+    @staticmethod
+    def hasher() -> Any:
+        return hashlib.blake2b(digest_size=20)
+
+    @staticmethod
+    def options_digest(spec: Any) -> str:
+        from factcheck import __version__
+        from factcheck._reference import spec_options
+
+        what = (FORMAT, __version__, sys.version_info[:2], spec_options(spec))
+        return _digest(repr(what).encode("utf-8"))
+
+    def _entry_path(self, content: str, options: str) -> Path:
+        return self.folder / f"v{FORMAT}" / content[:2] / f"{content}-{options}.idx"
+
+    def _stat_path(self, path: Path) -> Path:
+        return self.folder / f"v{FORMAT}" / "stat" / (_digest(str(path).encode("utf-8", "surrogateescape")) + ".txt")
+
+    # -- reading ----------------------------------------------------------------------------------
+    def load(self, spec: Any) -> Any:
+        """The Source of ``spec`` from the cache, or None (then the caller indexes the file)."""
+        from factcheck._reference import Source, _Index
+
+        path = Path(spec.path).resolve()
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        rec = self._read_stat(path)
+        if rec is None:
+            self.misses += 1
+            return None
+        now_sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+        content = None
+        if rec[0] == now_sig and max(st.st_mtime_ns, st.st_ctime_ns) < rec[2] - RACY_NS:
+            content = rec[1]  # unchanged since it was hashed
+        elif rec[0][0] == st.st_size:  # perhaps only touched: hash it
+            content = hash_file(path)
+        if content is None:
+            self.misses += 1
+            return None
+        options = self.options_digest(spec)
+        index = self._read_entry(self._entry_path(content, options), f"{content}-{options}")
+        if not isinstance(index, _Index):
+            self.misses += 1
+            return None
+        st2 = os.stat(path)
+        if (st2.st_size, st2.st_mtime_ns, st2.st_ctime_ns) != now_sig[:3]:
+            self.misses += 1
+            return None  # changed meanwhile
+        if content != rec[1] or now_sig != rec[0]:
+            self.pending_stats.append((path, now_sig, content))  # remember the new stat
+        src = Source(index, path, (st.st_size, st.st_mtime_ns, st.st_ino))
+        src.from_cache = True
+        self.hits += 1
+        return src
+
+    def _read_stat(self, path: Path) -> tuple[tuple, str, int] | None:
+        try:
+            text = self._stat_path(path).read_text(encoding="utf-8")
+            lines = text.split("\n")
+            if lines[0] != str(path):
+                return None
+            sig = tuple(int(x) for x in lines[1].split())
+            return sig, lines[2], int(lines[3])
+        except (OSError, ValueError, IndexError, UnicodeDecodeError):
+            return None
+
+    def _read_entry(self, where: Path, key: str) -> Any:
+        try:
+            with open(where, "rb") as f:
+                data = f.read()
+        except OSError:
+            return None
+        try:
+            if not data.startswith(MAGIC):
+                raise ValueError("not an index")
+            head_end = data.index(b"\n", len(MAGIC))
+            fields = data[len(MAGIC):head_end].decode("ascii").split()
+            payload = memoryview(data)[head_end + 1:]
+            if fields[0] != key or fields[1] != _digest(payload) or int(fields[2]) != len(payload):
+                raise ValueError("checksum")
+            return pickle.loads(payload)
+        except Exception:  # a corrupt or foreign entry: ignored, removed, rebuilt
+            try:
+                os.unlink(where)
+            except OSError:
+                pass
+            return None
+
+    # -- writing ----------------------------------------------------------------------------------
+    def store(self, spec: Any, source: Any, hasher: Any) -> None:
+        """Queue the index of ``source`` (just built from ``spec``'s file) to be written by flush()."""
+        if source.index.aborted:
+            return
+        path = Path(spec.path).resolve()
+        try:
+            st = os.stat(path)
+        except OSError:
+            return
+        if (st.st_size, st.st_mtime_ns, st.st_ino) != tuple(source.stat):
+            return  # changed while it was read
+        content = hasher.hexdigest() if hasher is not None else hash_file(path)
+        options = self.options_digest(spec)
+        try:
+            payload = pickle.dumps(source.index, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # pragma: no cover - an index is plain data
+            return
+        sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+        self.pending.append((path, f"{content}-{options}", payload, content, sig))
+
+    def flush(self) -> int:
+        """Write the queued entries; how many were written. Never raises."""
+        written = 0
+        for path, key, payload, content, sig in self.pending:
+            content_hash, options = key.split("-")
+            target = self._entry_path(content_hash, options)
+            try:
+                self._prepare()
+                head = MAGIC + f"{key} {_digest(payload)} {len(payload)}\n".encode("ascii")
+                _atomic_write(target, head + payload)
+                old = self._read_stat(path)
+                self._write_stat(path, sig, content)
+                if old is not None and old[1] != content:  # the file changed: its old entry goes
+                    try:
+                        os.unlink(self._entry_path(old[1], options))
+                    except OSError:
+                        pass
+                written += 1
+            except OSError:
+                continue
+        self.pending.clear()
+        for path, sig, content in self.pending_stats:
+            self._write_stat(path, sig, content)
+        self.pending_stats.clear()
+        return written
+
+    def _write_stat(self, path: Path, sig: tuple, content: str) -> None:
+        text = f"{path}\n{' '.join(str(x) for x in sig)}\n{content}\n{time.time_ns()}\n"
+        try:
+            self._prepare()
+            _atomic_write(self._stat_path(path), text.encode("utf-8", "surrogateescape"))
+        except OSError:
+            pass
+
+    def _prepare(self) -> None:
+        """The folder, with its CACHEDIR.TAG and .gitignore."""
+        if (self.folder / "CACHEDIR.TAG").exists():
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for name, text in (("CACHEDIR.TAG", CACHEDIR_TAG), (".gitignore", GITIGNORE)):
+            p = self.folder / name
+            if not p.exists():
+                _atomic_write(p, text.encode("utf-8"))
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    """Write ``data`` to a new file beside ``target``, then rename it over ``target``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.parent / f".tmp-{os.getpid()}-{time.monotonic_ns()}-{os.urandom(4).hex()}.part"
+    try:
+        with open(tmp, "xb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+# ---------------------------------------------------------------------------------------------- a run's caches
+_DISK = "__factcheck_disk_caches__"
+
+
+def disk_cache_for(run_cache: dict | None, claims_path: Path) -> DiskCache:
+    """The DiskCache of a claims file's project, one per folder in a run (kept in the run's cache dict)."""
+    folder = cache_dir(claims_path)
+    caches = run_cache.setdefault(_DISK, {}) if run_cache is not None else {}
+    dc = caches.get(folder)
+    if dc is None:
+        dc = caches[folder] = DiskCache(folder)
+    return dc
+
+
+def flush(run_cache: dict | None) -> int:
+    """Write every entry a run queued (call it when the run had no input problems)."""
+    if not run_cache:
+        return 0
+    return sum(dc.flush() for dc in run_cache.get(_DISK, {}).values())
+
+
+def take_pending(run_cache: dict | None) -> list:
+    """The entries a run queued (to be written by another process's flush), taken out of it."""
+    out = []
+    for folder, dc in (run_cache or {}).get(_DISK, {}).items():
+        if dc.pending or dc.pending_stats:
+            out.append((folder, list(dc.pending), list(dc.pending_stats)))
+            dc.pending.clear()
+            dc.pending_stats.clear()
+    return out
+
+
+def adopt_pending(run_cache: dict, items: list) -> None:
+    """Queue in this run the entries another process took (see take_pending)."""
+    caches = run_cache.setdefault(_DISK, {})
+    for folder, pending, stats in items:
+        dc = caches.get(folder)
+        if dc is None:
+            dc = caches[folder] = DiskCache(folder)
+        dc.pending.extend(pending)
+        dc.pending_stats.extend(stats)

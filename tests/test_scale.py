@@ -1,0 +1,344 @@
+"""Big reference tables: the fast CSV index against the general reader, reading only the series the claims
+need (the same report as reading everything), the metric shortlist, one index per file in a run, progress.
+
+The timings are measured by tests/benchmarks/scale.py, never asserted here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+import factcheck._reference as R
+from factcheck._errors import InputError
+from factcheck._matching import metric_score
+from factcheck._reference import MetricShortlist, ReferenceSpec, load_dataset
+from factcheck._run import CheckOptions, run_check
+from factcheck.output import get_formatter
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "claims" / "uzbekistan-russia-2021.yaml"
+QUERIES = ROOT / "tests" / "data" / "metric_queries.yaml"
+
+
+# --------------------------------------------------------------------------- generated tables
+
+
+def _cell(rng: random.Random, kind: str, noise: float) -> str:
+    if kind == "val":
+        if rng.random() < noise:
+            return rng.choice(["..", "", "n/a", "1e3", "over 14", "abc", "5,6", " 7 ", "0.70", "12x3"])
+        return rng.choice(["1", "2.5", "-3", "1234.5678", "0.001"])
+    if kind == "per":
+        if rng.random() < noise:
+            return rng.choice(["bad", "", " 2019 "])
+        return rng.choice(["2020", "2021", "2021-Q1", "2021-01"])
+    return rng.choice(["Russia", "Côte d'Ivoire", "Korea, Rep.", 'The "Big" One', "  padded ", "", "Uzbekistan",
+                       "A;B", "Bahamas, The", "Ünïcode", "GDP (current US$)", "exports"])
+
+
+def _quote(s: str, delim: str, rng: random.Random) -> str:
+    if any(c in s for c in (delim, '"', "\n", "\r")) or (s and rng.random() < 0.1):
+        return '"' + s.replace('"', '""') + '"'
+    return s
+
+
+def make_table(rng: random.Random, path: Path, rows: int = 60, series: int = 6, noise: float = 1.0) -> dict:
+    """A random CSV table (tidy or wide, any delimiter, quoting, CRLF, BOM, blank, short and long rows,
+    quoted line breaks, bad cells) and reference options for it."""
+    delim = rng.choice([",", ",", ";", "\t", "|"])
+    tidy = rng.random() < 0.6
+    if tidy:
+        cols = ["country", "metric", "period", "value"] + rng.sample(["unit", "scale", "source", "code"], rng.randint(0, 3))
+        if rng.random() < 0.3:
+            rng.shuffle(cols)
+    else:
+        cols = ["country", "metric"] + rng.sample(["unit", "code", "source"], rng.randint(0, 2)) + ["2019", "2020", "2021"]
+    kinds = {"period": "per", "value": "val", "2019": "val", "2020": "val", "2021": "val"}
+    consts = {"unit": ["", "USD", "count", "thousand USD"], "scale": ["", "thousand", "bogus"], "source": ["", "IMF", "WB"]}
+    keys = [[rng.choice(consts[c]) if c in consts else _cell(rng, "name", 0) for c in cols] for _ in range(series)]
+    nl = "\r\n" if rng.random() < 0.2 else "\n"
+    lines = (["sep=" + delim] if rng.random() < 0.05 else []) + [delim.join(_quote(c, delim, rng) for c in cols)]
+    sort = rng.random() < 0.6
+    for i in range(rows):
+        k = keys[(i * series // max(rows, 1)) if sort else rng.randrange(series)]
+        row = [_cell(rng, kinds[c], 0.1 * noise) if c in kinds else k[j] for j, c in enumerate(cols)]
+        r = rng.random() / noise
+        if r < 0.03:
+            row = row[:-1]
+        elif r < 0.05:
+            row = row + ["extra"]
+        elif r < 0.07:
+            row = [""] * len(row)
+        text = delim.join(_quote(c, delim, rng) for c in row)
+        r = rng.random() / noise
+        if r < 0.02:
+            text = ""
+        elif r < 0.03:
+            text = '"multi\nline"' + text[text.find(delim):] if delim in text else text
+        lines.append(text)
+    body = nl.join(lines) + (nl if rng.random() < 0.8 else "")
+    data = body.encode("utf-8")
+    if rng.random() < 0.1:
+        data = b"\xef\xbb\xbf" + data
+    path.write_bytes(data)
+    kw: dict = {"path": path, "display_path": "d/x.csv"}
+    if rng.random() < 0.5:
+        kw["columns"] = {"partner": "country"}
+    if "code" in cols and rng.random() < 0.5:
+        kw["aliases"] = ["code"]
+    if rng.random() < 0.2:
+        kw["scale"] = "million"
+    if rng.random() < 0.2:
+        kw["set"] = {"subject": "UZ"}
+    if delim == ";" and rng.random() < 0.5:
+        kw["decimal"] = ","
+    return kw
+
+
+def _obs(o) -> tuple:
+    v = o.value
+    return (o.dataset, o.row, o.column, o.column_index, o.dims, o.period, o.raw, o.unit, o.source, o.url,
+            o.published, o.note, v.interval.low, v.interval.high, v.interval.low_closed, v.interval.high_closed,
+            v.unit, v.scale, v.hedge)
+
+
+def _read(kw: dict, wanted=None) -> tuple:
+    try:
+        ds = load_dataset(ReferenceSpec(**kw), wanted=wanted)
+    except InputError as e:
+        return ("problems", [str(p) for p in e.problems])
+    return ("ok", [_obs(o) for o in ds.observations], [(k, [_obs(o) for o in v]) for k, v in ds.series.items()],
+            ds.alias_map, ds.dimensions, ds.layout, ds.header)
+
+
+def _general_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(R._Loader, "index_csv", lambda self, *a, **k: False)
+
+
+@pytest.mark.parametrize("block", [R._BLOCK, 61])
+def test_fast_index_reads_like_the_general_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    """The byte-level index (runs of lines) gives what the csv module row by row gives: observations,
+    series and their order, aliases, problems and their order; with tiny read blocks too."""
+    monkeypatch.setattr(R, "_SHORT_RUNS", 3 if block < 100 else R._SHORT_RUNS)
+    fast_used = 0
+    for seed in range(250):
+        rng = random.Random(seed)
+        big = seed % 10 == 0
+        kw = make_table(rng, tmp_path / f"t{seed}.csv", rows=800 if big else 60, series=40 if big else 6,
+                        noise=0.02 if big else 1.0)
+        monkeypatch.setattr(R, "_BLOCK", block)
+        ix, _ = R._build_index(ReferenceSpec(**kw), None, None) if _loads(kw) else (None, None)
+        fast_used += ix is not None and ix.kind == "csv"
+        fast = _read(kw)
+        with monkeypatch.context() as m:
+            _general_only(m)
+            general = _read(kw)
+        assert fast == general, f"seed {seed}"
+    assert fast_used > 100, "the fast path was taken"
+
+
+def _loads(kw: dict) -> bool:
+    try:
+        R._build_index(ReferenceSpec(**kw), None, None)
+        return True
+    except InputError:
+        return False
+
+
+def test_wanted_reads_only_those_series(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ``wanted``, a series' observations are those of a full read; rows of other series are not
+    read at all, so their problems are not reported."""
+    for seed in range(120):
+        rng = random.Random(1000 + seed)
+        kw = make_table(rng, tmp_path / f"w{seed}.csv")
+        full = _read(kw)
+
+        def wanted(dims: dict) -> bool:
+            return hash(tuple(sorted(dims.items()))) % 2 == 0
+
+        part = _read(kw, wanted)
+        if full[0] == "ok":
+            assert part[0] == "ok", seed
+            keep = [o for o in full[1] if wanted(dict(o[4]))]
+            assert part[1] == keep
+            assert [k for k, _ in part[2]] == [k for k, _ in full[2] if wanted(dict(k))]
+            assert part[3] == full[3], "the alias map is complete"
+        elif part[0] == "problems":
+            assert set(part[1]) <= set(full[1]) or any("more problems" in p for p in full[1])
+
+
+# --------------------------------------------------------------------------- the same report
+
+
+def _report(paths: list[Path], monkeypatch: pytest.MonkeyPatch | None = None, **opts) -> str:
+    report = run_check(paths, CheckOptions(**opts))
+    return get_formatter("json", color=False, width=100).format(report)
+
+
+def _everything(m: pytest.MonkeyPatch) -> None:
+    """Read every series, as before the claims chose which (the precise path, without the shortlist)."""
+    m.setattr(R, "claim_requests", lambda cf: None)
+
+
+def test_worked_example_same_report_with_and_without_selection(monkeypatch: pytest.MonkeyPatch) -> None:
+    selected = _report([EXAMPLE])
+    with monkeypatch.context() as m:
+        _everything(m)
+        everything = _report([EXAMPLE])
+    assert selected == everything
+    assert json.loads(selected)["summary"]["claims"] > 10
+
+
+WDI = [
+    "GDP (current US$)", "GDP (constant 2015 US$)", "GDP growth (annual %)", "GDP per capita (current US$)",
+    "Exports of goods and services (% of GDP)", "Imports of goods and services (current US$)",
+    "Population, total", "Unemployment, total (% of total labor force) (modeled ILO estimate)",
+    "Inflation, consumer prices (annual %)", "Foreign direct investment, net inflows (BoP, current US$)",
+]
+
+
+def test_generated_data_same_report_with_and_without_selection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(5)
+    countries = ["Russian Federation", "Uzbekistan", "Kazakhstan", "Korea, Rep.", "Egypt, Arab Rep."]
+    codes = ["RUS", "UZB", "KAZ", "KOR", "EGY"]
+    lines = ["Country Name,Country Code,Indicator Name,period,value"]
+    for c, code in zip(countries, codes):
+        for ind in WDI:
+            for year in range(2015, 2022):
+                lines.append(f'"{c}",{code},"{ind}",{year},{rng.uniform(1, 1000):.2f}')
+    (tmp_path / "wdi.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    queries = ["GDP", "real GDP", "GDP growth", "exports share of GDP", "population", "jobless rate",
+               "inflation", "FDI inflows", "imports", "number of cinemas", "GDP per head", "economy"]
+    claims = ["version: 1", "references:", "  - path: wdi.csv",
+              "    columns: {subject: Country Name, metric: Indicator Name}", "    aliases: [Country Code]",
+              "aliases: {Russia: [Russian Federation], Korea: [South Korea]}", "claims:"]
+    for k in range(80):
+        subject = rng.choice(countries + codes + ["Russia", "South Korea"])
+        claims += [f"  - id: c{k}", f"    metric: {json.dumps(rng.choice(queries + WDI))}",
+                   f"    subject: {json.dumps(subject)}", f"    value: {rng.uniform(1, 1000):.0f}",
+                   f"    period: {rng.randint(2014, 2022)}"]
+    claims += ["  - id: open_subject", "    metric: GDP (current US$)", "    value: 5", "    period: 2020",
+               "  - id: no_metric", "    subject: KAZ", "    value: 5", "    period: 2020"]
+    claims += ["  - id: derived", "    metric: GDP", "    subject: Uzbekistan", "    value: 1", "    period: 2020",
+               '    compute: ref(metric="Population, total") / sum(metric="GDP (current US$)")']
+    (tmp_path / "c.yaml").write_text("\n".join(claims) + "\n", encoding="utf-8")
+    selected = _report([tmp_path / "c.yaml"])
+    with monkeypatch.context() as m:
+        _everything(m)
+        everything = _report([tmp_path / "c.yaml"])
+    assert selected == everything
+    verdicts = {c["verdict"] for c in json.loads(selected)["files"][0]["claims"]}
+    assert {"contradicted", "unverified", "ambiguous"} <= verdicts
+
+
+# --------------------------------------------------------------------------- the shortlist
+
+
+def _names_and_queries() -> tuple[list[str], list[str]]:
+    from ruamel.yaml import YAML
+
+    doc = YAML(typ="safe").load(QUERIES.read_text(encoding="utf-8"))
+    names = [s if isinstance(s, str) else s["name"] for pool in doc["series"].values() for s in pool]
+    queries = [q["q"] for q in doc["queries"]] + names[:60]
+    return names, queries
+
+
+@pytest.mark.parametrize("threshold", [0.0, 30.0, 60.0, 85.0, 100.0])
+def test_shortlist_keeps_every_name_the_scorer_accepts(threshold: float) -> None:
+    """The shortlist never drops a name whose metric_score reaches the threshold, and scores like it."""
+    names, queries = _names_and_queries()
+    sl = MetricShortlist(names)
+    for q in queries:
+        precise = {n: s for n in names if (s := metric_score(q, n)) >= threshold}
+        got = dict(sl.matches(q, threshold))
+        assert got == precise, q
+
+
+# --------------------------------------------------------------------------- one index per file in a run
+
+
+def test_specs_differing_only_in_display_path_share_one_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "data" / "d.csv").write_text("subject,metric,period,value\nUZ,exports,2021,16.66\n", encoding="utf-8")
+    body = "claims:\n  - {id: ex, subject: UZ, metric: exports, value: 16.7, period: 2021}\n"
+    (tmp_path / "a.yaml").write_text("version: 1\nreferences: [{path: data/d.csv}]\n" + body, encoding="utf-8")
+    (tmp_path / "sub" / "b.yaml").write_text("version: 1\nreferences: [{path: ../data/d.csv}]\n" + body, encoding="utf-8")
+    built: list[str] = []
+    real = R._build_index
+    monkeypatch.setattr(R, "_build_index", lambda spec, *a: built.append(spec.display_path) or real(spec, *a))
+    report = run_check([tmp_path / "a.yaml", tmp_path / "sub" / "b.yaml"], CheckOptions())
+    assert len(built) == 1
+    datasets = [c.evidence[0].dataset for f in report.files for c in f.claims]
+    alone = [c.evidence[0].dataset for p in (tmp_path / "a.yaml", tmp_path / "sub" / "b.yaml")
+             for f in run_check([p], CheckOptions()).files for c in f.claims]
+    assert datasets == alone and datasets[0] != datasets[1], "each file's evidence names the file as it wrote it"
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def test_progress_callback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = "".join(f"UZ,m{i % 50},{2000 + i % 20},{i}\n" for i in range(3000))
+    (tmp_path / "d.csv").write_text("subject,metric,period,value\n" + rows, encoding="utf-8")
+    for k in range(3):
+        (tmp_path / f"c{k}.yaml").write_text(
+            "version: 1\nreferences: [{path: d.csv}]\nclaims:\n  - {id: a, subject: UZ, metric: m1, value: 1, period: 2001}\n",
+            encoding="utf-8")
+    monkeypatch.setattr(R, "_BLOCK", 4096)
+    calls: list[tuple] = []
+    run_check([tmp_path], CheckOptions(progress=lambda task, done, total: calls.append((task, done, total))))
+    reading = [c for c in calls if c[0].startswith("reading")]
+    assert reading and reading[-1][1] == reading[-1][2] == (tmp_path / "d.csv").stat().st_size
+    assert [c[1:] for c in calls if c[0] == "checking claims files"] == [(0, 3), (1, 3), (2, 3)]
+
+
+def test_progress_bar_waits_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    from factcheck.cli import _Progress
+
+    p = _Progress()
+    now = [0.0]
+    p._clock = lambda: now[0]
+    p("reading x", 1, 10)
+    assert p._bar is None, "nothing is drawn for a task shorter than a second"
+    now[0] = 1.5
+    p("reading x", 5, 10)
+    assert p._bar is not None
+    p.close()
+    assert p._bar is None
+
+
+def test_dataset_is_marked_partial() -> None:
+    from factcheck._claims import load_claims_file
+    from factcheck._engine import load_datasets
+
+    cf = load_claims_file(EXAMPLE)
+    datasets = load_datasets(cf)
+    assert all(not d.complete for d in datasets)
+    assert all(dataclasses.is_dataclass(d) for d in datasets)
+
+
+# --------------------------------------------------------------------------- many files in processes
+
+
+def test_many_files_in_worker_processes_give_the_same_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    shutil.copytree(EXAMPLE.parent, tmp_path / "claims")
+    for k in range(9):
+        shutil.copy(EXAMPLE, tmp_path / "claims" / f"copy{k}.yaml")
+    (tmp_path / "claims" / "broken.yaml").write_text("version: 1\nclaims:\n  - id: a\n    value: [5\n", encoding="utf-8")
+    monkeypatch.setenv("FACTCHECK_JOBS", "1")
+    one = run_check([tmp_path / "claims"], CheckOptions(coverage=True))
+    monkeypatch.setenv("FACTCHECK_JOBS", "3")
+    calls: list[tuple] = []
+    many = run_check([tmp_path / "claims"], CheckOptions(coverage=True, progress=lambda *a: calls.append(a)))
+    fmt = get_formatter("json", color=False, width=100)
+    assert fmt.format(many) == fmt.format(one)
+    assert many.extra == one.extra and one.extra["coverage"]["numbers"] > 0
+    assert calls[-1] == ("checking claims files", 11, 11)
