@@ -28,6 +28,7 @@ Safety
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -38,7 +39,7 @@ from typing import Any
 
 CACHE_DIR_NAME = ".factcheck_cache"
 ENV_DIR = "FACTCHECK_CACHE_DIR"
-FORMAT = 1  # bump when the index's layout changes
+FORMAT = 2  # bump when the index's layout changes (its fields are part of the key as well)
 MAGIC = b"factcheck-index\n"
 RACY_NS = 2_000_000_000  # a file changed this close to its record is hashed again
 _ROOT_MARKERS = ("pyproject.toml", "factcheck.toml", ".git")
@@ -88,7 +89,7 @@ class DiskCache:
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
-        self.pending: list[tuple[Path, str, bytes, str, tuple]] = []
+        self.pending: list[tuple[Path, str, Any, str, tuple]] = []
         self.pending_stats: list[tuple[Path, tuple, str]] = []
         self.hits = 0
         self.misses = 0
@@ -101,9 +102,10 @@ class DiskCache:
     @staticmethod
     def options_digest(spec: Any) -> str:
         from factcheck import __version__
-        from factcheck._reference import spec_options
+        from factcheck._reference import _Index, spec_options
 
-        what = (FORMAT, __version__, sys.version_info[:2], spec_options(spec))
+        fields = tuple((f.name, str(f.type)) for f in dataclasses.fields(_Index))
+        what = (FORMAT, __version__, sys.version_info[:2], fields, spec_options(spec))
         return _digest(repr(what).encode("utf-8"))
 
     def _entry_path(self, content: str, options: str) -> Path:
@@ -136,7 +138,11 @@ class DiskCache:
             self.misses += 1
             return None
         options = self.options_digest(spec)
-        index = self._read_entry(self._entry_path(content, options), f"{content}-{options}")
+        where = self._entry_path(content, options)
+        index = self._read_entry(where, f"{content}-{options}")
+        if index is not None and not _sound(index):
+            _unlink(where)
+            index = None
         if not isinstance(index, _Index):
             self.misses += 1
             return None
@@ -198,20 +204,18 @@ class DiskCache:
             return  # changed while it was read
         content = hasher.hexdigest() if hasher is not None else hash_file(path)
         options = self.options_digest(spec)
-        try:
-            payload = pickle.dumps(source.index, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception:  # pragma: no cover - an index is plain data
-            return
         sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
-        self.pending.append((path, f"{content}-{options}", payload, content, sig))
+        # pickled when written: lookups made meanwhile (factcheck._reference._Index.inverted) go with it
+        self.pending.append((path, f"{content}-{options}", source.index, content, sig))
 
     def flush(self) -> int:
         """Write the queued entries; how many were written. Never raises."""
         written = 0
-        for path, key, payload, content, sig in self.pending:
+        for path, key, index, content, sig in self.pending:
             content_hash, options = key.split("-")
             target = self._entry_path(content_hash, options)
             try:
+                payload = index if isinstance(index, bytes) else pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
                 self._prepare()
                 head = MAGIC + f"{key} {_digest(payload)} {len(payload)}\n".encode("ascii")
                 _atomic_write(target, head + payload)
@@ -248,6 +252,31 @@ class DiskCache:
             p = self.folder / name
             if not p.exists():
                 _atomic_write(p, text.encode("utf-8"))
+
+
+def _sound(index: Any) -> bool:
+    """The shape of an index read from the cache (a checksum vouches for the bytes, this for the code that
+    wrote them)."""
+    from array import array
+
+    from factcheck._reference import _Index
+
+    try:
+        n = len(index.meta_ids)
+        return (isinstance(index, _Index) and isinstance(index.inv, dict) and isinstance(index.run_start, array)
+                and len(index.run_start) == n + 1 and index.run_start[-1] == len(index.run_off) == len(index.run_line)
+                and (index.kind != "csv" or len(index.run_len) == len(index.run_off))
+                and all(len(ids) == n for ids in index.ids) and len(index.ids) == len(index.key_dims) == len(index.values)
+                and (not n or max(index.meta_ids) < len(index.metas)))
+    except Exception:
+        return False
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _atomic_write(target: Path, data: bytes) -> None:
@@ -292,7 +321,9 @@ def take_pending(run_cache: dict | None) -> list:
     out = []
     for folder, dc in (run_cache or {}).get(_DISK, {}).items():
         if dc.pending or dc.pending_stats:
-            out.append((folder, list(dc.pending), list(dc.pending_stats)))
+            pending = [(p, k, pickle.dumps(ix, protocol=pickle.HIGHEST_PROTOCOL) if not isinstance(ix, bytes) else ix, c, s)
+                       for p, k, ix, c, s in dc.pending]
+            out.append((folder, pending, list(dc.pending_stats)))
             dc.pending.clear()
             dc.pending_stats.clear()
     return out

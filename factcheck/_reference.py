@@ -39,6 +39,14 @@ Problems
     Every problem of a file is collected, ``path:line:column: message`` with the file's physical line
     (where the record starts) and the 1-based field number of the cell, and raised at the end as one
     :class:`InputError` (at most ``MAX_PROBLEMS`` of them, then one line saying how many more).
+Reading only what the claims need
+    A file is first *indexed* (every series and the rows it has, the alias map), then the rows of the
+    series wanted are *materialized* into observations (see "the loader" below). `factcheck check`
+    wants the series its claims can match (:func:`needed_series`); the rows of other series are not
+    parsed, so a bad cell, period or scale there, or a row with too many fields, is not reported. A CSV
+    file is indexed from its bytes, runs of lines that start with the same key cells at a time, without
+    the csv module, unless a quoted field holds a line break, a line ends in a lone CR or a byte is not
+    UTF-8 (then row by row). :class:`Source` holds an index (the cache, factcheck._cache, keeps it).
 """
 
 from __future__ import annotations
@@ -836,7 +844,7 @@ def _build_index(spec: ReferenceSpec, hasher: Any, progress: ProgressFn | None) 
                 rows, close = head.rows, head.close
         if not fast:
             try:
-                loader.index_rows(rows, progress, path)
+                loader.index_rows(rows)
             except _Abort:
                 loader.aborted = True
     finally:
@@ -901,7 +909,7 @@ class _Index:
     run_line: array  # first line of each run
     run_len: array  # "csv": bytes of each run (its last line end left out)
     rows: list[list[str]] | None = None  # "rows": the row of each run (a run is one row)
-    inv: list[tuple[array, array]] = field(default_factory=list)  # per key dimension: value id -> entries (CSR)
+    inv: dict[str, tuple[array, array]] = field(default_factory=dict)  # dimension: value id -> entries (CSR), made on first use
     delimiter: str = ","
     json_cols: dict[int, int] | None = None
     row_problems: list[tuple] = field(default_factory=list)  # the problem that stopped indexing
@@ -913,6 +921,22 @@ class _Index:
 
     def key(self, e: int) -> SeriesKey:
         return tuple([(d, vals[ids[e]]) for d, vals, ids in zip(self.key_dims, self.values, self.ids)])
+
+    def inverted(self, dim: str) -> tuple[array, array]:
+        """(starts, entries): the entries with value id v of ``dim`` are entries[starts[v]:starts[v + 1]],
+        in order. Made on first use and kept (so a cache entry written after a run holds it)."""
+        hit = self.inv.get(dim)
+        if hit is None:
+            k = self.key_dims.index(dim)
+            col, n, nv = self.ids[k], self.entries, len(self.values[k])
+            if nv == 1:
+                hit = (array("q", [0, n]), array("i", range(n)))
+            else:
+                order = array("i", sorted(range(n), key=col.__getitem__))  # stable: entries in order
+                counts = collections.Counter(col)
+                hit = (array("q", [0, *itertools.accumulate(counts.get(i, 0) for i in range(nv))]), order)
+            self.inv[dim] = hit
+        return hit
 
 
 class _Loader:
@@ -1157,22 +1181,13 @@ class _Loader:
         mmap: dict[tuple, int] = {}
         meta_ids = array("i", [mmap.setdefault(mc, len(mmap)) for mc in self._mcs])
         metas = list(mmap)
-        inv = []
-        for vals, col in zip(values, ids):
-            if len(vals) == 1:
-                inv.append((array("q", [0, n]), array("i", range(n))))
-                continue
-            order = array("i", sorted(range(n), key=col.__getitem__))  # stable: entries in order
-            counts = collections.Counter(col)
-            inv.append((array("q", [0, *itertools.accumulate(counts.get(i, 0) for i in range(len(vals)))]), order))
         return _Index(self.kind, self.header, self.header_line, self.layout, self.role_at, self.dim_at,
                       self.period_cols, self.dimensions, self.alias_map, self.key_dims, values,
                       ids, metas, meta_ids, run_start,
-                      run_off, run_line, run_len, rows, inv, self.delimiter, self.json_cols, aborted=self.aborted)
+                      run_off, run_line, run_len, rows, {}, self.delimiter, self.json_cols, aborted=self.aborted)
 
     # -- the general path: rows one by one -------------------------------------------------------
-    def index_rows(self, rows: Iterable[tuple[int, list[str]]], progress: ProgressFn | None = None,
-                   path: Path | None = None) -> None:
+    def index_rows(self, rows: Iterable[tuple[int, list[str]]]) -> None:
         self.kind = "rows"
         ncols = len(self.header)
         keyget = self.keyget
@@ -1526,20 +1541,25 @@ class _KeyIndex:
         from factcheck._matching import norm_name as mnorm
 
         self.ix = ix
-        self.by_value: dict[str, tuple[list[str], array, array]] = {}
-        self.norm: dict[str, dict[str, list[int]]] = {}  # dimension -> normalised value -> value ids
-        for d, vals, (starts, order) in zip(ix.key_dims, ix.values, ix.inv):
-            self.by_value[d] = (vals, starts, order)
-            nm: dict[str, list[int]] = {}
-            for i, v in enumerate(vals):
-                nm.setdefault(mnorm(v), []).append(i)
-            self.norm[d] = nm
+        self._mnorm = mnorm
+        self._norm: dict[str, dict[str, list[int]]] = {}  # dimension -> normalised value -> value ids
+        self.dims = frozenset(ix.key_dims)
         self.alias_map = ix.alias_map
         self._shortlist: Any = None
         self._metric_vid: dict[str, int] | None = None
 
+    def norm(self, dim: str) -> dict[str, list[int]]:
+        """normalised value (as factcheck._engine._dim_index has it) -> value ids of ``dim``."""
+        nm = self._norm.get(dim)
+        if nm is None:
+            nm = self._norm[dim] = {}
+            mnorm = self._mnorm
+            for i, v in enumerate(self.ix.values[self.ix.key_dims.index(dim)]):
+                nm.setdefault(mnorm(v), []).append(i)
+        return nm
+
     def entries_with(self, dim: str, vids: Iterable[int]) -> set[int]:
-        vals, starts, order = self.by_value[dim]
+        starts, order = self.ix.inverted(dim)
         out: set[int] = set()
         for v in vids:
             out.update(order[starts[v]:starts[v + 1]])
@@ -1548,11 +1568,10 @@ class _KeyIndex:
     def entries_of_key(self, key: SeriesKey) -> list[int]:
         sets = None
         for d, v in key:
-            bv = self.by_value.get(d)
-            if bv is None:
+            if d not in self.dims:
                 return []
             try:
-                vid = bv[0].index(v)
+                vid = self.ix.values[self.ix.key_dims.index(d)].index(v)
             except ValueError:
                 return []
             got = self.entries_with(d, (vid,))
@@ -1567,8 +1586,7 @@ class _KeyIndex:
         return self._metric_vid
 
     def metric_names(self) -> list[str]:
-        bv = self.by_value.get("metric")
-        return bv[0] if bv is not None else []
+        return self.ix.values[self.ix.key_dims.index("metric")] if "metric" in self.dims else []
 
     def shortlist(self) -> "MetricShortlist":
         if self._shortlist is None:
@@ -1980,10 +1998,10 @@ def needed_series(source: Source, requests: Iterable[tuple[dict[str, str], str |
         ent: set[int] | None = None
         if dims:
             for name, value in dims.items():
-                norm = lk.norm.get(name)
-                if norm is None:
+                if name not in lk.dims:
                     ent = set()  # the dataset lacks a dimension the claim names
                     break
+                norm = lk.norm(name)
                 names = set(book.names(value))
                 canon = lk.alias_map.get(name, {}).get(mnorm(value))
                 if canon is not None:
@@ -2003,9 +2021,8 @@ def needed_series(source: Source, requests: Iterable[tuple[dict[str, str], str |
             else:
                 out |= ent
             continue
-        if "metric" not in lk.by_value:
+        if "metric" not in lk.dims:
             continue
-        vals = lk.by_value["metric"][0]
         matched = lk.shortlist().matches(metric, threshold)
         if not matched:
             continue

@@ -12,7 +12,6 @@ run that checks the file); nothing is written for a file with input problems.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from pathlib import Path
 from typing import Any, Iterable
@@ -52,7 +51,7 @@ def _stat(path: Path) -> tuple[int, int] | None:
 
 
 def load(claims_path: Path, display: str, options: Any) -> Any | None:
-    """The cached FileReport, or None when there is none or any input changed."""
+    """What :func:`store` kept, or None when there is none or any input changed."""
     from factcheck._cache import hash_file
 
     key = _key(claims_path, display, options)
@@ -78,13 +77,14 @@ def load(claims_path: Path, display: str, options: Any) -> Any | None:
 
 
 def store(claims_path: Path, display: str, options: Any, report: Any, deps: Iterable[Path]) -> None:
-    """Remember a report (of a file without input problems) with the files it depended on."""
+    """Remember a report (of a file without input problems: the caller checks) with the files it
+    depended on. ``report`` is whatever the caller wants back from :func:`load`."""
     import time
 
     from factcheck._cache import _atomic_write, cache_dir, hash_file
 
     key = _key(claims_path, display, options)
-    if key is None or report.problems:
+    if key is None:
         return
     try:
         records = []
@@ -115,6 +115,3 @@ def _ensure_tags(folder: Path) -> None:
             except OSError:
                 pass
 
-
-def clear_env() -> bool:
-    return os.environ.get("FACTCHECK_NO_CACHE", "") not in ("", "0")

@@ -56,7 +56,45 @@ def run_check(paths: list[Path], options: CheckOptions | None = None) -> Report:
 
 
 def check_one(path: Path, options: CheckOptions, cache: dict | None = None, *, extra: dict | None = None) -> FileReport:
-    """Check one claims file. ``extra``, when given, collects run-wide figures (``coverage`` is summed)."""
+    """Check one claims file. ``extra``, when given, collects run-wide figures (``coverage`` is summed).
+
+    With ``options.use_cache``, the report of a file whose inputs (the claims file, its reference files,
+    its document, the options, the tool's version) have not changed is served from the cache.
+    """
+    shown = display_path(path)
+    key = _cache_options(options) if options.use_cache else None
+    if key is not None:
+        from factcheck import _report_cache
+
+        hit = _report_cache.load(path, shown, key)
+        if hit is not None:
+            report, coverage = hit
+            _add_coverage(extra, coverage)
+            return report
+    report, coverage, deps = _check_one(path, shown, options, cache)
+    _add_coverage(extra, coverage)
+    if key is not None and not report.problems:
+        _report_cache.store(path, shown, key, (report, coverage), deps)
+    return report
+
+
+def _cache_options(options: CheckOptions) -> str:
+    """Everything in the options that changes a file's report, in a stable form."""
+    s = options.settings
+    return repr((sorted(s.hedges.items()), s.match_threshold, s.ambiguity_margin, s.c102_threshold,
+                 s.quote_threshold, sorted(options.select), sorted(options.ignore), options.coverage,
+                 options.engine))
+
+
+def _add_coverage(extra: dict | None, coverage: dict | None) -> None:
+    if extra is not None and coverage is not None:
+        total = extra.setdefault("coverage", {"numbers": 0, "claimed": 0})
+        total["numbers"] += coverage["numbers"]
+        total["claimed"] += coverage["claimed"]
+
+
+def _check_one(path: Path, shown: str, options: CheckOptions, cache: dict | None):
+    """The report of one claims file, its coverage figures and the files it depended on."""
     from factcheck._checks import check_claims, sort_findings
     from factcheck._compute import compute_evidence
     from factcheck._document import document_findings
@@ -64,7 +102,6 @@ def check_one(path: Path, options: CheckOptions, cache: dict | None = None, *, e
     from factcheck._errors import SyntaxProblem
     from factcheck._matching import AliasBook
 
-    shown = display_path(path)
     try:
         cf = load_claims_file(path, shown, options.settings)
         datasets = load_datasets(cf, cache, options)
@@ -81,7 +118,7 @@ def check_one(path: Path, options: CheckOptions, cache: dict | None = None, *, e
         # the document: quotes located (D201), their numbers against the values (D202), coverage (D203)
         doc_check = document_findings(cf, report.claims, coverage=options.coverage)
     except InputError as e:
-        return FileReport(path=shown, problems=tuple(e.problems))
+        return FileReport(path=shown, problems=tuple(e.problems)), None, ()
     where = doc_check.locations
     claims = tuple(replace(c, quote_location=where[c.id]) if c.id in where else c for c in report.claims)
     findings = list(check_claims(cf))
@@ -93,11 +130,8 @@ def check_one(path: Path, options: CheckOptions, cache: dict | None = None, *, e
     ]
     findings += doc_check.findings
     report = replace(report, claims=claims, findings=tuple(sort_findings(findings)))
-    if extra is not None and doc_check.coverage is not None:
-        total = extra.setdefault("coverage", {"numbers": 0, "claimed": 0})
-        total["numbers"] += doc_check.coverage["numbers"]
-        total["claimed"] += doc_check.coverage["claimed"]
-    return _filter(report, options)
+    deps = [spec.path for spec in cf.references] + ([cf.document.path] if cf.document.path else [])
+    return _filter(report, options), doc_check.coverage, deps
 
 
 def _filter(report: FileReport, options: CheckOptions) -> FileReport:
@@ -130,14 +164,17 @@ def all_problems(report: Report) -> list[Problem]:
 
 # --------------------------------------------------------------------------- many files at once
 #
-# Hundreds of claims files are checked in worker processes, one per core: the first file is checked
-# here, so the reference files it names are indexed once and handed to every worker (the indexes are
-# plain data); reports come back in file order, run-wide figures are summed, cache entries written
-# here. Measured on 2 cores (tests/benchmarks/scale.py, 500 small files against a 1,000,000-row table):
-# about 1.8x less wall time for about 5-10% more CPU time; below PARALLEL_MIN_FILES files the start of
-# the workers costs more than it saves. FACTCHECK_JOBS sets the number of processes (1: none).
+# Hundreds of claims files are checked in worker processes, one per core, when the work is big enough:
+# the first files are checked here (so the reference files they name are indexed once and handed to
+# every worker: the indexes are plain data) until they show that the rest would take a while; reports
+# come back in file order, run-wide figures are summed, index cache entries are written here. Measured
+# on 2 cores (tests/benchmarks/scale.py, 500 small files against a 1,000,000-row table): about 1.8x
+# less wall time for about the same CPU time when the files are checked; when their reports come from
+# the report cache, workers would cost more than they save, and none start. FACTCHECK_JOBS sets the
+# number of processes (1: none; any number: workers start after the first file, for tests).
 
 PARALLEL_MIN_FILES = 64
+PARALLEL_AFTER = 1.0  # seconds: workers start once the files checked so far took this long and the rest would take twice that
 _CHUNK = 16
 _WORKER: dict = {}
 
@@ -158,44 +195,62 @@ def _jobs(n_files: int) -> int:
 
 
 def _check_in_parallel(files: list[Path], options: CheckOptions, cache: dict, extra: dict) -> list[FileReport] | None:
-    import multiprocessing
+    """The reports of ``files`` in file order, the later ones checked in worker processes when that pays;
+    None when it cannot (one core, few files: run_check checks them itself)."""
+    import os
 
     jobs = _jobs(len(files))
-    if jobs < 2 or len(files) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs < 2 or len(files) < 2:
+        return None
+    import multiprocessing
+    import time
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return None
     from concurrent.futures import ProcessPoolExecutor
 
     from factcheck._cache import adopt_pending
     from factcheck._reference import Source
 
+    forced = os.environ.get("FACTCHECK_JOBS", "").strip().isdigit()
     progress = options.progress
-    if progress is not None:
-        progress("checking claims files", 0, len(files))
-    reports = [check_one(files[0], options, cache, extra=extra)]
+    reports: list[FileReport] = []
+    # files are checked here until the rest is known to take long enough to pay for the workers (a
+    # report from the cache takes a millisecond; checking a file against a big table, tens of them)
+    start = time.monotonic()
+    i = 0
+    while i < len(files):
+        if progress is not None:
+            progress("checking claims files", i, len(files))
+        reports.append(check_one(files[i], options, cache, extra=extra))
+        i += 1
+        spent, left = time.monotonic() - start, len(files) - i
+        if forced and left or (left >= 2 * _CHUNK and spent > PARALLEL_AFTER and spent / i * left > 2 * PARALLEL_AFTER):
+            break
+    if i == len(files):
+        return reports
     if any(isinstance(v, Source) and type(v) is not Source for v in cache.values()):
-        return _sequential_rest(files, options, cache, extra, reports)  # a DuckDB connection is not forked
+        return _sequential_rest(files, i, options, cache, extra, reports)  # a DuckDB connection is not forked
     shared = {k: (v.index, str(v.path), v.stat) for k, v in cache.items() if type(v) is Source}
-    chunks = [files[i:i + _CHUNK] for i in range(1, len(files), _CHUNK)]
+    chunks = [files[j:j + _CHUNK] for j in range(i, len(files), _CHUNK)]
     worker_options = replace(options, progress=None)
     context = multiprocessing.get_context("fork")
-    done = 1
     with ProcessPoolExecutor(min(jobs, len(chunks)), mp_context=context, initializer=_worker_init,
                              initargs=(worker_options, shared)) as ex:
         for part, part_extra, pending in ex.map(_worker_check, chunks):
             reports.extend(part)
             _add_up(extra, part_extra)
             adopt_pending(cache, pending)
-            done += len(part)
             if progress is not None:
-                progress("checking claims files", done, len(files))
+                progress("checking claims files", len(reports), len(files))
     return reports
 
 
-def _sequential_rest(files, options, cache, extra, reports):
-    for i, f in enumerate(files[1:], 1):
+def _sequential_rest(files, start, options, cache, extra, reports):
+    for i in range(start, len(files)):
         if options.progress is not None:
             options.progress("checking claims files", i, len(files))
-        reports.append(check_one(f, options, cache, extra=extra))
+        reports.append(check_one(files[i], options, cache, extra=extra))
     return reports
 
 

@@ -39,6 +39,11 @@ def write_project(folder: Path, data: str = DATA, claims: str | None = None) -> 
 
 
 def check(claims: Path, *args: str, env: dict | None = None) -> tuple[int, dict, str]:
+    # these tests are about the index of reference files: the cached reports (which a warm run of an
+    # unchanged claims file would serve before any index is read) are removed first
+    import shutil
+
+    shutil.rmtree(claims.parent / ".factcheck_cache" / "reports", ignore_errors=True)
     e = {k: v for k, v in os.environ.items() if k not in ("FACTCHECK_CACHE_DIR", "FORCE_COLOR")}
     e.update(env or {})
     p = subprocess.run([sys.executable, "-m", "factcheck", "check", claims.name, "--format", "json", *args],

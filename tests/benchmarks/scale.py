@@ -359,10 +359,13 @@ def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = DATA) -> 
     return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, p.returncode)
 
 
-def best(cmd: list[str], runs: int, env: dict[str, str] | None = None, before=None) -> Run:
-    """Best of ``runs`` by CPU time (the machine may be shared); ``before()`` runs before each."""
+def best(cmd: list[str], runs: int, env: dict[str, str] | None = None, before=None, base: "Baseline | None" = None) -> Run:
+    """Best of ``runs`` by CPU time (the machine may be shared); ``before()`` runs before each; when
+    ``base`` is given, a baseline run is interleaved with each run (a busy spell hurts both alike)."""
     out: list[Run] = []
     for _ in range(runs):
+        if base is not None:
+            base.measure()
         if before is not None:
             before()
         out.append(run(cmd, env))
@@ -373,8 +376,20 @@ def best(cmd: list[str], runs: int, env: dict[str, str] | None = None, before=No
 CSV_READ = "import csv, sys\nwith open(sys.argv[1], newline='', encoding='utf-8') as f:\n    for row in csv.reader(f):\n        pass\n"
 
 
-def baseline(path: Path, runs: int) -> Run:
-    return best([sys.executable, "-c", CSV_READ, str(path)], runs)
+class Baseline:
+    """Python's csv module reading a file, in a subprocess: the best of every run made so far."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.runs: list[Run] = []
+
+    def measure(self) -> None:
+        self.runs.append(run([sys.executable, "-c", CSV_READ, str(self.path)]))
+
+    @property
+    def best(self) -> Run:
+        b = min(self.runs, key=lambda r: r.cpu)
+        return Run(min(r.wall for r in self.runs), b.cpu, max(r.rss_mb for r in self.runs), 0)
 
 
 PHASES = r'''
@@ -437,6 +452,8 @@ def main() -> None:
     cache_dir = DATA / ".factcheck_cache"
     env = dict(os.environ, FACTCHECK_CACHE_DIR=str(cache_dir), COLUMNS="100")
     env.pop("FORCE_COLOR", None)
+    env.pop("FACTCHECK_JOBS", None)
+    bases = {k: Baseline(paths[k]) for k in ("tidy", "wide")}
 
     def clear() -> None:
         shutil.rmtree(cache_dir, ignore_errors=True)
@@ -445,30 +462,40 @@ def main() -> None:
     print(f"factcheck scale benchmark: {sizes.rows:,} tidy rows ({_mb(paths['tidy'])}), "
           f"{sizes.wide_series:,} wide series × 64 years ({_mb(paths['wide'])}), {sizes.claims:,} claims, "
           f"{sizes.files} small files; best of {args.runs} by CPU time; {os.cpu_count()} cores")
-    print("ratio = CPU time of the check / CPU time of the csv module reading the same file (a subprocess too)\n")
-    header = f"{'scenario':<44} {'wall s':>7} {'cpu s':>7} {'ratio':>7} {'peak MB':>8}  target"
-    rows: list[str] = []
+    print("ratio = CPU time of the check / CPU time of the csv module reading the same file (a subprocess "
+          "too, run between the checks)\n")
+    print(f"{'scenario':<46} {'wall s':>7} {'cpu s':>7} {'ratio':>7} {'peak MB':>8}  target")
+    notes: list[str] = []
 
     def line(name: str, r: Run, base: Run | None, target: str = "") -> None:
         ratio = f"{r.cpu / base.cpu:6.2f}x" if base is not None else ""
-        rows.append(f"{name:<44} {r.wall:7.2f} {r.cpu:7.2f} {ratio:>7} {r.rss_mb:8.0f}  {target}")
-        print(rows[-1], flush=True)
+        print(f"{name:<46} {r.wall:7.2f} {r.cpu:7.2f} {ratio:>7} {r.rss_mb:8.0f}  {target}", flush=True)
 
-    print(header)
-    notes: list[str] = []
     for kind in ("tidy", "wide"):
         if kind not in only:
             continue
-        base = baseline(paths[kind], args.runs)
-        line(f"{kind}: csv module reads the file (baseline)", base, None)
+        bl = bases[kind]
         claims = paths[f"{kind}_claims"]
+        text = claims.read_text(encoding="utf-8")
+        edits = iter(range(1_000_000))
+
+        def edit_claims() -> None:  # a changed claims file: no report cache can answer, the index cache does
+            claims.write_text(f"# edit {next(edits)}\n" + text, encoding="utf-8")
+
         cmd = check + [str(claims.name), "--engine", "python"]
-        cold = best(cmd, args.runs, env, before=clear)
+        try:
+            cold = best(cmd, args.runs, env, before=clear, base=bl)
+            best(cmd, 1, env)  # the cache is warm
+            warm = best(cmd, args.runs, env, base=bl)
+            edited = best(cmd, args.runs, env, before=edit_claims, base=bl)
+            nocache = best(cmd + ["--no-cache"], args.runs, env, base=bl)
+        finally:
+            claims.write_text(text, encoding="utf-8")
+        base = bl.best
+        line(f"{kind}: csv module reads the file (baseline)", base, None)
         line(f"{kind}: check, cold cache", cold, base, "≤ 1.5x, < 300 MB")
-        best(cmd, 1, env)  # make sure the cache is warm
-        warm = best(cmd, args.runs, env)
         line(f"{kind}: check, warm cache", warm, base, "≤ 0.2x, < 300 MB")
-        nocache = best(cmd + ["--no-cache"], args.runs, env)
+        line(f"{kind}: check, warm cache, claims file edited", edited, base)
         line(f"{kind}: check --no-cache", nocache, base)
         ph_cold = phases(claims, "cache", "python", env, args.runs, before=clear)
         ph_warm = phases(claims, "cache", "python", env, args.runs)
@@ -478,21 +505,26 @@ def main() -> None:
                 f"; {ph['series']:,} series, {ph['observations']:,} observations read; reference data "
                 f"{ph['datasets'] / base.cpu:.2f}x the baseline")
     if "many" in only:
-        base = baseline(paths["tidy"], args.runs)
+        bl = bases["tidy"]
         one = check + [str(paths["one"].relative_to(DATA)), "--engine", "python"]
         folder = check + [str(paths["many"].relative_to(DATA)), "--engine", "python"]
-        one_cold = best(one, args.runs, env, before=clear)
-        folder_cold = best(folder, args.runs, env, before=clear)
+        one_cold = best(one, args.runs, env, before=clear, base=bl)
+        folder_cold = best(folder, args.runs, env, before=clear, base=bl)
         best(one, 1, env)
-        one_warm = best(one, args.runs, env)
-        folder_warm = best(folder, args.runs, env)
+        one_warm = best(one, args.runs, env, base=bl)
+        folder_warm = best(folder, args.runs, env, base=bl)
+        seq_env = dict(env, FACTCHECK_JOBS="1")
+        folder_seq = best(folder, args.runs, seq_env, base=bl)
+        base = bl.best
         line("one small file, cold cache", one_cold, base)
         line(f"folder of {sizes.files} files, cold cache", folder_cold, base, "≤ 5x one file")
         line("one small file, warm cache", one_warm, base)
         line(f"folder of {sizes.files} files, warm cache", folder_warm, base, "≤ 5x one file")
-        notes.append(f"folder / one file: cold {folder_cold.cpu / one_cold.cpu:.2f}x, warm "
-                     f"{folder_warm.cpu / one_warm.cpu:.2f}x (CPU); wall {folder_cold.wall / one_cold.wall:.2f}x, "
-                     f"{folder_warm.wall / one_warm.wall:.2f}x")
+        line(f"folder of {sizes.files} files, warm, one process", folder_seq, base)
+        notes.append(f"folder / one file: cold {folder_cold.cpu / one_cold.cpu:.2f}x CPU, {folder_cold.wall / one_cold.wall:.2f}x "
+                     f"wall; warm {folder_warm.cpu / one_warm.cpu:.2f}x CPU, {folder_warm.wall / one_warm.wall:.2f}x wall; "
+                     f"worker processes against one: {folder_seq.wall / folder_warm.wall:.2f}x less wall time, "
+                     f"{folder_warm.cpu / folder_seq.cpu:.2f}x the CPU time")
     if "duckdb" in only:
         import importlib.util
 
@@ -500,9 +532,11 @@ def main() -> None:
             notes.append("duckdb is not installed: pip install 'factcheck-numbers[big]' to measure its engine")
         else:
             for kind in ("tidy", "wide"):
-                base = baseline(paths[kind], args.runs)
-                r = best(check + [paths[f"{kind}_claims"].name, "--engine", "duckdb", "--no-cache"], args.runs, env)
-                line(f"{kind}: check --engine duckdb (no cache)", r, base)
+                bl = bases[kind]
+                r = best(check + [paths[f"{kind}_claims"].name, "--engine", "duckdb", "--no-cache"], args.runs, env, base=bl)
+                p = best(check + [paths[f"{kind}_claims"].name, "--engine", "python", "--no-cache"], args.runs, env, base=bl)
+                line(f"{kind}: check --engine duckdb --no-cache", r, bl.best)
+                line(f"{kind}: check --engine python --no-cache", p, bl.best)
     clear()
     print()
     for n in notes:
