@@ -153,6 +153,9 @@ def _fmt(x: float) -> str:
         return "∞"
     if x == -INF:
         return "−∞"
+    for k, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "mn")):
+        if 1e3 * k > abs(x) >= k:  # 5.5e9 reads as "5.5 bn" in explanations
+            return f"{x / k:.6g} {word}"
     return f"{x:.6g}"
 
 
