@@ -169,7 +169,7 @@ def _series_rows(query: str, where: Optional[Path], limit: int) -> tuple[list[di
 def _datasets(where: Optional[Path]) -> list:
     from factcheck._claims import find_claims_files, load_claims_file
     from factcheck._errors import InputError, Problem
-    from factcheck._reference import ReferenceSpec, load_dataset
+    from factcheck._reference import ReferenceSpec, load_dataset, load_datasets
 
     if where is None:
         base = Path("claims")
@@ -194,8 +194,7 @@ def _datasets(where: Optional[Path]) -> list:
         else:
             shown = _display(where)
             return [load_dataset(ReferenceSpec(path=where, display_path=shown))]
-    out: list = []
-    seen: set[str] = set()
+    specs: dict[str, ReferenceSpec] = {}
     problems = []
     for p in paths:
         try:
@@ -204,17 +203,10 @@ def _datasets(where: Optional[Path]) -> list:
             problems.extend(e.problems)
             continue
         for spec in cf.references:
-            k = str(Path(spec.path).resolve())
-            if k in seen:
-                continue
-            seen.add(k)
-            try:
-                out.append(load_dataset(spec))
-            except InputError as e:
-                problems.extend(e.problems)
+            specs.setdefault(str(Path(spec.path).resolve()), spec)
     if problems:
         raise InputError(problems)
-    return out
+    return load_datasets(list(specs.values()))  # every problem of every file at once
 
 
 def _looks_like_claims(path: Path) -> bool:
