@@ -73,7 +73,23 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
+_HASHES: dict[tuple, str] = {}  # (path, size, mtime, ctime, inode, device) -> content hash, in this process
+
+
+def _signature(path: Path) -> tuple:
+    st = os.stat(path)
+    return (str(Path(path).resolve()), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
 def hash_file(path: Path) -> str:
+    """The content hash of a file (blake2b, hex). Remembered in the process for a file whose stat has not
+    changed and that was last changed more than RACY_NS before it was hashed (so that a change within
+    the file system's timestamp granularity cannot hide): a run over 500 claims files that name one big
+    table hashes it once."""
+    sig = _signature(path)
+    hit = _HASHES.get(sig)
+    if hit is not None:
+        return hit
     h = hashlib.blake2b(digest_size=20)
     with open(path, "rb") as f:
         while True:
@@ -81,7 +97,22 @@ def hash_file(path: Path) -> str:
             if not block:
                 break
             h.update(block)
-    return h.hexdigest()
+    digest = h.hexdigest()
+    remember_hash(sig, digest)
+    return digest
+
+
+def remember_hash(sig: tuple, digest: str) -> None:
+    """Remember ``digest`` for a file of stat signature ``sig`` (taken before it was read), unless the
+    file changed meanwhile or too recently."""
+    try:
+        now = _signature(Path(sig[0]))
+    except OSError:
+        return
+    if now == sig and max(sig[2], sig[3]) < time.time_ns() - RACY_NS:
+        if len(_HASHES) > 10_000:
+            _HASHES.clear()
+        _HASHES[sig] = digest
 
 
 class DiskCache:
@@ -152,6 +183,7 @@ class DiskCache:
             return None  # changed meanwhile
         if content != rec[1] or now_sig != rec[0]:
             self.pending_stats.append((path, now_sig, content))  # remember the new stat
+        remember_hash((str(path), *now_sig), content)
         src = Source(index, path, (st.st_size, st.st_mtime_ns, st.st_ino))
         src.from_cache = True
         self.hits += 1
@@ -202,7 +234,11 @@ class DiskCache:
             return
         if (st.st_size, st.st_mtime_ns, st.st_ino) != tuple(source.stat):
             return  # changed while it was read
-        content = hasher.hexdigest() if hasher is not None else hash_file(path)
+        if hasher is not None:
+            content = hasher.hexdigest()
+            remember_hash((str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev), content)
+        else:
+            content = hash_file(path)
         options = self.options_digest(spec)
         sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
         # pickled when written: lookups made meanwhile (factcheck._reference._Index.inverted) go with it

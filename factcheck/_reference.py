@@ -1682,6 +1682,8 @@ class _View:
             pcache[text] = p
             return p
 
+        # a plain decimal number: ASCII digits, a minus sign, the decimal mark between digits
+        plain_number = re.compile(r"-?[0-9]+(?:" + re.escape(dec_char) + r"[0-9]+)?").fullmatch
         wide = ix.layout == "wide"
         if wide:
             value_cols = [(i, p, h[i]) for i, p in ix.period_cols]
@@ -1728,20 +1730,13 @@ class _View:
                             continue
                         s = raw.strip()
                         # fast path: a plain decimal number (every digit significant); checked now, built lazily
-                        if s.isascii() and len(s) < 300:
-                            p = s.find(dec_char)
-                            if p < 0:
-                                plain = s.isdigit() or (s[:1] == "-" and s[1:].isdigit())
-                            else:
-                                a = s[:p]
-                                plain = s[p + 1:].isdigit() and (a.isdigit() or (a[:1] == "-" and a[1:].isdigit()))
-                            if plain:
-                                obs = make_lazy(display, line, cname, ci + 1, key, period, s, unit, source, url, published, note, lazy)
-                                lst.append(obs)
-                                ords.append(order)
-                                if keep_all:
-                                    everything.append(obs)
-                                continue
+                        if plain_number(s) is not None and len(s) < 300:
+                            obs = make_lazy(display, line, cname, ci + 1, key, period, s, unit, source, url, published, note, lazy)
+                            lst.append(obs)
+                            ords.append(order)
+                            if keep_all:
+                                everything.append(obs)
+                            continue
                         if not s or s in missing:
                             continue
                         q = qcache.get(s)
@@ -1778,20 +1773,13 @@ class _View:
                     else:
                         probs.append((order, line, col, f"period '{t}' in column '{pname}' is not a period ({period.message})"))
                     continue
-                if s.isascii() and len(s) < 300:
-                    p = s.find(dec_char)
-                    if p < 0:
-                        plain = s.isdigit() or (s[:1] == "-" and s[1:].isdigit())
-                    else:
-                        a = s[:p]
-                        plain = s[p + 1:].isdigit() and (a.isdigit() or (a[:1] == "-" and a[1:].isdigit()))
-                    if plain:
-                        obs = make_lazy(display, line, vname, vi + 1, key, period, s, unit, source, url, published, note, lazy)
-                        lst.append(obs)
-                        ords.append(order)
-                        if keep_all:
-                            everything.append(obs)
-                        continue
+                if plain_number(s) is not None and len(s) < 300:
+                    obs = make_lazy(display, line, vname, vi + 1, key, period, s, unit, source, url, published, note, lazy)
+                    lst.append(obs)
+                    ords.append(order)
+                    if keep_all:
+                        everything.append(obs)
+                    continue
                 q = qcache.get(s)
                 if q is None:
                     try:

@@ -207,12 +207,7 @@ def _check_in_parallel(files: list[Path], options: CheckOptions, cache: dict, ex
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
-    from concurrent.futures import ProcessPoolExecutor
-
-    from factcheck._cache import adopt_pending
-    from factcheck._reference import Source
-
-    forced = os.environ.get("FACTCHECK_JOBS", "").strip().isdigit()
+    forced = _jobs(0) > 1  # FACTCHECK_JOBS asks for workers
     progress = options.progress
     reports: list[FileReport] = []
     # files are checked here until the rest is known to take long enough to pay for the workers (a
@@ -229,6 +224,11 @@ def _check_in_parallel(files: list[Path], options: CheckOptions, cache: dict, ex
             break
     if i == len(files):
         return reports
+    from concurrent.futures import ProcessPoolExecutor
+
+    from factcheck._cache import adopt_pending
+    from factcheck._reference import Source
+
     if any(isinstance(v, Source) and type(v) is not Source for v in cache.values()):
         return _sequential_rest(files, i, options, cache, extra, reports)  # a DuckDB connection is not forked
     shared = {k: (v.index, str(v.path), v.stat) for k, v in cache.items() if type(v) is Source}

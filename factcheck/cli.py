@@ -122,7 +122,8 @@ def check(
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on an internal error.")] = False,
     engine: Annotated[Engine, typer.Option(
         "--engine", help="How reference files are read: python (built in), duckdb (pip install "
-        "'factcheck-numbers[big]'), or auto: duckdb for files over 50 MB without a cache entry, when installed.")] = Engine.auto,
+        "'factcheck-numbers[big]'), or auto: duckdb, when installed, for Parquet files and for CSV files over "
+        "50 MB read without the cache on 4 cores or more; else python.")] = Engine.auto,
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Neither read nor write .factcheck_cache/ (indexed reference files).")] = False,
 ) -> None:
@@ -205,10 +206,10 @@ class _Progress:
             if now - start < self.DELAY:
                 return
             from rich.console import Console
-            from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
             self._bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-                                 TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+                                 TimeRemainingColumn(), console=Console(stderr=True), transient=True)
             self._bar.start()
         tid = self._ids.get(task)
         if tid is None:

@@ -342,3 +342,24 @@ def test_many_files_in_worker_processes_give_the_same_report(tmp_path: Path, mon
     assert fmt.format(many) == fmt.format(one)
     assert many.extra == one.extra and one.extra["coverage"]["numbers"] > 0
     assert calls[-1] == ("checking claims files", 11, 11)
+
+
+@pytest.mark.parametrize("decimal", [".", ","])
+def test_plain_numbers_read_as_the_value_grammar_reads_them(tmp_path: Path, decimal: str) -> None:
+    """The fast path for plain numbers (built lazily) gives the quantity the value grammar gives."""
+    from factcheck._quantity import parse_value
+
+    cells = ["0", "7", "-3", "12.50", "-0.001", "0070", "1.2.3", "1e3", "+5", "−2", "٣", "5.", ".5", "-.5", "-",
+             "1 000", "12,5", "12,500", "3,000.25", "²", "1_000", "0.70"]
+    sep = ";"
+    rows = "".join(f'UZ{sep}m{i}{sep}2021{sep}"{c}"\n' for i, c in enumerate(cells))
+    (tmp_path / "d.csv").write_text(f"subject{sep}metric{sep}period{sep}value\n" + rows, encoding="utf-8")
+    spec = ReferenceSpec(path=tmp_path / "d.csv", display_path="d.csv", decimal=decimal)
+    try:
+        ds = load_dataset(spec)
+    except InputError as e:
+        bad = {p.message.split("'")[1] for p in e.problems}
+        ds = load_dataset(spec, wanted=lambda d: cells[int(d["metric"][1:])] not in bad)
+    for o in ds.observations:
+        want = parse_value(o.raw, reference=True, decimal=decimal)
+        assert (o.value.interval, o.value.unit, o.value.hedge) == (want.interval, want.unit, want.hedge), o.raw
