@@ -459,6 +459,7 @@ def main() -> None:
     env = dict(os.environ, FACTCHECK_CACHE_DIR=str(cache_dir), COLUMNS="100")
     env.pop("FORCE_COLOR", None)
     env.pop("FACTCHECK_JOBS", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: compiled once, not at every run
     bases = {k: Baseline(paths[k]) for k in ("tidy", "wide")}
 
     def clear() -> None:
