@@ -167,10 +167,10 @@ def judge_relations(cf: ClaimsFile) -> list[tuple[object, object]]:
     return [(r, judge_relation(r.expr, env, written)) for r in cf.relations]
 
 
-def check_relations(cf: ClaimsFile) -> list[Finding]:
+def check_relations(cf: ClaimsFile, judged: list[tuple[object, object]]) -> list[Finding]:
     """C103 (no values satisfy the relation) and C104 (it holds only at the edge of the intervals)."""
     out: list[Finding] = []
-    for r, outcome in judge_relations(cf):
+    for r, outcome in judged:
         code = outcome.code
         if code is None:
             continue
@@ -182,21 +182,23 @@ def check_relations(cf: ClaimsFile) -> list[Finding]:
     return out
 
 
-def relation_results(cf: ClaimsFile) -> list:
+def relation_results(judged: list[tuple[object, object]]) -> list:
     """Every relation with its outcome and the intervals that decided it, for the report."""
     from factcheck._report import RelationResult
 
     return [RelationResult(r.text, o.status, o.explanation, r.line, r.column, r.id, r.note)
-            for r, o in judge_relations(cf)]
+            for r, o in judged]
 
 
-def check_claims(cf: ClaimsFile) -> list[Finding]:
-    """Every check across claims that needs no declaration, then the declared relations."""
+def check_claims(cf: ClaimsFile) -> tuple[list[Finding], list]:
+    """Every check across claims that needs no declaration, then the declared relations (judged once):
+    the findings, and each relation's result for the report."""
+    judged = judge_relations(cf)
     findings: list[Finding] = []
     findings += check_same_quantity(cf)
     findings += check_cumulative(cf, cf.settings.c102_threshold)
-    findings += check_relations(cf)
-    return findings
+    findings += check_relations(cf, judged)
+    return findings, relation_results(judged)
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:

@@ -445,12 +445,6 @@ def _scalar_text(v: Any) -> str:
     return str(v)
 
 
-def _value_column_shift(path: tuple, raw_text_at: Callable[[Pos], str], pos: Pos) -> int:
-    """Columns to skip when a scalar is quoted (so an offset points at the character itself)."""
-    first = raw_text_at(pos)
-    return 1 if first in ("'", '"') else 0
-
-
 def _resolve(model, data: dict, path: Path, display: str, reader: _Reader, where, settings: Settings) -> ClaimsFile:
     from factcheck._periods import parse_period
     from factcheck._quantity import apply_tolerance, parse_structured, parse_value

@@ -409,7 +409,4 @@ def check_file(cf: ClaimsFile, datasets: Sequence[Any], *, compute_evidence=None
         extra = compute_evidence(claim) if compute_evidence else ()
         result, _ = judge(claim, datasets, book, cf.settings, extra)
         results.append(result)
-    from factcheck._checks import relation_results
-
-    return FileReport(path=cf.display, claims=tuple(results), findings=(), document=cf.document.display,
-                      relations=tuple(relation_results(cf)))
+    return FileReport(path=cf.display, claims=tuple(results), findings=(), document=cf.document.display)

@@ -19,15 +19,16 @@ from typing import Iterable, Mapping
 METADATA = frozenset({"source", "url", "published", "note", "unit", "scale"})
 
 _WS = re.compile(r"\s+")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
 
 
 @lru_cache(maxsize=200_000)
 def norm_name(s: str) -> str:
-    """Case-, accent- and whitespace-insensitive form of a name."""
+    """The form in which names are compared: case-folded, accents stripped (NFKD), ’ and ' unified,
+    whitespace collapsed and trimmed. ``norm_name("Côte d’Ivoire") == "cote d'ivoire"``."""
     s = unicodedata.normalize("NFKD", str(s))
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    s = s.replace("’", "'").replace("‘", "'").replace("`", "'")
-    return _WS.sub(" ", s.casefold()).strip()
+    return _WS.sub(" ", s.translate(_QUOTES).casefold()).strip()
 
 
 class AliasBook:

@@ -61,7 +61,6 @@ import json
 import operator
 import re
 import sys
-import unicodedata
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -108,16 +107,8 @@ _CANON_SCALE_WORD = {1e3: "thousand", 1e6: "million", 1e9: "billion", 1e12: "tri
 
 
 # ------------------------------------------------------------------------------------------ names
-_WS = re.compile(r"\s+")
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
-
-
-def norm_name(s: str) -> str:
-    """The form in which names are compared: case-folded, accents stripped (NFKD), ’ and ' unified,
-    whitespace collapsed and trimmed. ``norm_name("Côte d’Ivoire") == "cote d'ivoire"``."""
-    s = unicodedata.normalize("NFKD", str(s))
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    return _WS.sub(" ", s.translate(_QUOTES).casefold()).strip()
+# names are normalised in one place, for the dataset's aliases and the engine's lookups alike
+from factcheck._matching import norm_name  # noqa: E402
 
 
 # ------------------------------------------------------------------------------------------ data types

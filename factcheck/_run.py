@@ -121,7 +121,7 @@ def _check_one(path: Path, shown: str, options: CheckOptions, cache: dict | None
         return FileReport(path=shown, problems=tuple(e.problems)), None, ()
     where = doc_check.locations
     claims = tuple(replace(c, quote_location=where[c.id]) if c.id in where else c for c in report.claims)
-    findings = list(check_claims(cf))
+    findings, relations = check_claims(cf)
     # a finding on claims carries the place of its (first) claim's quote in the document
     findings = [
         replace(f, document=next((where[c] for c in f.claims if c in where), None))
@@ -129,7 +129,7 @@ def _check_one(path: Path, shown: str, options: CheckOptions, cache: dict | None
         for f in findings
     ]
     findings += doc_check.findings
-    report = replace(report, claims=claims, findings=tuple(sort_findings(findings)))
+    report = replace(report, claims=claims, findings=tuple(sort_findings(findings)), relations=tuple(relations))
     deps = [spec.path for spec in cf.references] + ([cf.document.path] if cf.document.path else [])
     return _filter(report, options), doc_check.coverage, deps
 
