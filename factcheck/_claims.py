@@ -390,12 +390,12 @@ def _typename(v: Any) -> str:
 
 
 def _validate(data: dict, reader: _Reader, where, key_where):
-    from pydantic import ValidationError
+    from pydantic_core import ValidationError
 
-    from factcheck._schema import ClaimsFileModel, known_fields
+    from factcheck._schema import known_fields, validate
 
     try:
-        return ClaimsFileModel.model_validate(data)
+        return validate(data)
     except ValidationError as e:
         seen: set[tuple] = set()
         for err in e.errors(include_url=False):
@@ -472,6 +472,7 @@ def _resolve(model, data: dict, path: Path, display: str, reader: _Reader, where
     from factcheck._periods import parse_period
     from factcheck._quantity import apply_tolerance, parse_structured, parse_value
     from factcheck._reference import ReferenceSpec
+    from factcheck._schema import REFERENCE_DEFAULTS
 
     lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines() if path.suffix.lower() != ".toml" else []
 
@@ -491,9 +492,9 @@ def _resolve(model, data: dict, path: Path, display: str, reader: _Reader, where
 
     # settings from the file
     hedges = dict(settings.hedges)
-    defaults = model.defaults
-    if defaults is not None and defaults.hedges:
-        for k, v in defaults.hedges.items():
+    defaults = model.get("defaults")
+    if defaults is not None and defaults.get("hedges"):
+        for k, v in defaults["hedges"].items():
             frac = _fraction(v)
             if frac is None:
                 reader.problem(at(("defaults", "hedges", k)), f"hedge width {v!r} is not a percentage like '10%'")
@@ -504,62 +505,63 @@ def _resolve(model, data: dict, path: Path, display: str, reader: _Reader, where
                         quote_threshold=settings.quote_threshold)
 
     # document
-    doc = model.document
+    doc = model.get("document")
     published: date | None = None
     doc_path = None
     doc_display = None
     if doc is not None:
-        if doc.published is not None:
+        if doc.get("published") is not None:
             try:
-                p = parse_period(str(doc.published))
+                p = parse_period(str(doc["published"]))
                 if p.granularity != "day":
                     raise SyntaxProblem("published must be a day, like 2021-11-19", 0)
                 published = p.start
             except SyntaxProblem as e:
                 reader.problem(at(("document", "published"), e.offset), f"document.published: {e.message}")
-        if doc.path:
-            doc_path = base / doc.path
-            doc_display = str(Path(display).parent / doc.path) if Path(display).parent != Path(".") else doc.path
+        if doc.get("path"):
+            doc_path = base / doc["path"]
+            doc_display = str(Path(display).parent / doc["path"]) if Path(display).parent != Path(".") else doc["path"]
             if not doc_path.is_file():
-                reader.problem(at(("document", "path")), f"document '{doc.path}' not found")
-    document = Document(doc_path, doc_display, doc.title if doc else None, published, doc.url if doc else None,
-                        *(where(("document",)) if doc else (0, 0)))
+                reader.problem(at(("document", "path")), f"document '{doc['path']}' not found")
+    document = Document(doc_path, doc_display, doc.get("title") if doc else None, published,
+                        doc.get("url") if doc else None, *(where(("document",)) if doc is not None else (0, 0)))
 
     # references
     refs = []
-    for i, r in enumerate(model.references):
-        rpath = base / r.path
-        rdisplay = str(Path(display).parent / r.path) if Path(display).parent != Path(".") else r.path
+    for i, r in enumerate(model.get("references", ())):
+        r = {**REFERENCE_DEFAULTS, **r}  # noqa: PLW2901
+        rpath = base / r["path"]
+        rdisplay = str(Path(display).parent / r["path"]) if Path(display).parent != Path(".") else r["path"]
         ln, cl = at(("references", i, "path"))
         if not rpath.exists():
-            reader.problem((ln, cl), f"reference file '{r.path}' not found")
+            reader.problem((ln, cl), f"reference file '{r['path']}' not found")
         elif rpath.is_dir():
-            reader.problem((ln, cl), f"reference '{r.path}' is a folder, not a file")
+            reader.problem((ln, cl), f"reference '{r['path']}' is a folder, not a file")
         refs.append(
             ReferenceSpec(
                 path=rpath, display_path=rdisplay, claims_path=display, line=ln, column=cl,
-                layout=r.layout, scale=r.scale, unit=r.unit, source=r.source,
-                set={k: _scalar_text(v) for k, v in r.set.items()}, columns=dict(r.columns),
-                aliases=list(r.aliases), decimal=r.decimal,
+                layout=r["layout"], scale=r.get("scale"), unit=r.get("unit"), source=r.get("source"),
+                set={k: _scalar_text(v) for k, v in r["set"].items()}, columns=dict(r["columns"]),
+                aliases=list(r["aliases"]), decimal=r["decimal"],
             )
         )
 
-    aliases = {k: tuple(v) for k, v in model.aliases.items()}
+    aliases = {k: tuple(v) for k, v in model.get("aliases", {}).items()}
 
     # claims
-    dflt = defaults.model_dump(exclude_none=True, exclude={"hedges"}) if defaults else {}
+    dflt = {k: v for k, v in _given(defaults).items() if k != "hedges"} if defaults else {}
     for bad in ("id", "quote", "value"):
         if bad in dflt:
             reader.problem(at(("defaults", bad)), f"defaults.{bad}: a default {bad} makes no sense; set it on each claim")
     seen_ids: dict[str, Pos] = {}
     claims: list[Claim] = []
-    for i, cm in enumerate(model.claims):
+    for i, cm in enumerate(model.get("claims", ())):
         loc = ("claims", i)
         cpos = where(loc)
-        merged = {**dflt, **cm.model_dump(exclude_none=True)}
-        if "where" in dflt and cm.where is not None:
-            merged["where"] = {**dflt["where"], **cm.where}
-        cid = cm.id
+        merged = {**dflt, **_given(cm)}
+        if "where" in dflt and cm.get("where") is not None:
+            merged["where"] = {**dflt["where"], **cm["where"]}
+        cid = cm["id"]
         ok = True
         if not ID_RE.match(cid):
             reader.problem(at(loc + ("id",)), f"claim id '{cid}' must match [a-z][a-z0-9_]* (it is a variable name in relations)")
@@ -570,7 +572,7 @@ def _resolve(model, data: dict, path: Path, display: str, reader: _Reader, where
             ok = False
         else:
             seen_ids[cid] = at(loc + ("id",))
-        positions = {k: where(loc + (k,)) for k in cm.model_fields_set}
+        positions = {k: where(loc + (k,)) for k in cm}
 
         # value
         quantity = None
@@ -601,7 +603,7 @@ def _resolve(model, data: dict, path: Path, display: str, reader: _Reader, where
             try:
                 period = parse_period(str(merged["period"]))
             except SyntaxProblem as e:
-                ppos = at(loc + ("period",), e.offset) if "period" in cm.model_fields_set else at(("defaults", "period"), e.offset)
+                ppos = at(loc + ("period",), e.offset) if "period" in cm else at(("defaults", "period"), e.offset)
                 reader.problem(ppos, f"period: {e.message}")
                 ok = False
         elif published is not None:
@@ -655,14 +657,14 @@ def _resolve(model, data: dict, path: Path, display: str, reader: _Reader, where
     # relations
     relations: list[Relation] = []
     relation_pos: dict[int, tuple[Pos, str]] = {}
-    all_ids = [c.id for c in model.claims]
-    for i, r in enumerate(model.relations):
+    all_ids = [c["id"] for c in model.get("claims", ())]
+    for i, r in enumerate(model.get("relations", ())):
         loc = ("relations", i)
         if isinstance(r, str):
             text, rid, note, rign, eloc = r, None, "", {}, loc
         else:
-            text, rid, note = r.expr, r.id, r.note or ""
-            rign = r.ignore or {}
+            text, rid, note = r["expr"], r.get("id"), r.get("note") or ""
+            rign = r.get("ignore") or {}
             if isinstance(rign, list):
                 rign = {c: "" for c in rign}
             eloc = loc + ("expr",)
@@ -678,8 +680,8 @@ def _resolve(model, data: dict, path: Path, display: str, reader: _Reader, where
         relation_pos[id(relations[-1])] = (at(eloc), text)
 
     # compute expressions are checked here too, so a bad one is an input error with its position
-    for i, cm in enumerate(model.claims):
-        comp = cm.compute
+    for i, cm in enumerate(model.get("claims", ())):
+        comp = cm.get("compute")
         if comp is None:
             continue
         items = [comp] if isinstance(comp, str) else comp
@@ -709,6 +711,11 @@ def _resolve(model, data: dict, path: Path, display: str, reader: _Reader, where
         path=path, display=display, document=document, references=tuple(refs), aliases=aliases,
         claims=tuple(claims), relations=tuple(relations), settings=settings,
     )
+
+
+def _given(record: dict) -> dict:
+    """The fields of a validated record that hold a value (a null is as good as left out), nested too."""
+    return {k: _given(v) if isinstance(v, dict) and k == "value" else v for k, v in record.items() if v is not None}
 
 
 def _offset_pos(start: Pos, text: str, offset: int, char_at: Callable[[Pos], str]) -> Pos:
