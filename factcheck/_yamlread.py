@@ -1,9 +1,9 @@
-"""Reading a YAML claims file fast: libyaml composes the node tree, we build plain data and positions.
+"""Reading a YAML claims file fast: libyaml parses, we build plain data and the position of every node.
 
 ruamel.yaml's round-trip loader (pure Python) keeps the line and column of every node, which every
 error message and finding needs, but it reads a 1,000-claim file in about 1.6 s. The C parser of
-ruamel.yaml.clib (libyaml, the ``oldlibyaml`` extra of ruamel.yaml) composes the same file in
-about 0.06 s and its nodes carry their marks, so this module turns its nodes into the plain Python
+ruamel.yaml.clib (libyaml, the ``oldlibyaml`` extra of ruamel.yaml) parses the same file in about
+0.03 s and its events carry their marks, so this module builds from its events the plain Python
 values the rest of factcheck reads, with a table of positions, resolving plain scalars by the same
 YAML 1.2 rules as ruamel (its own resolver decides the tag; the values are built as its round-trip
 constructor builds them, then made plain as :func:`factcheck._claims._plain` does).
@@ -11,11 +11,12 @@ constructor builds them, then made plain as :func:`factcheck._claims._plain` doe
 The fast reader answers only for what it reproduces exactly; for anything else :func:`load` returns
 None and the caller uses the round-trip loader, whose behaviour (and error messages) stay the
 reference: invalid YAML (every error message comes from ruamel), duplicate keys, explicit tags
-(``!!int "5"``), merge keys (``<<``), keys that are not plain strings, empty values (``key:`` with
-nothing after it: the two place them differently), ``%`` directives, the characters that YAML 1.1
-counts as line breaks and 1.2 does not (NEL, U+2028, U+2029), nesting deeper than any claims
-file, or no C parser installed. ``tests/test_yamlread.py`` checks that both
-readers give the same data and the same positions on every YAML file of the test suite.
+(``!!int "5"``), anchors and aliases, merge keys (``<<``), keys that are not plain strings, empty
+values (``key:`` with nothing after it: the two place them differently), ``%`` directives, the
+characters that YAML 1.1 counts as line breaks and 1.2 does not (NEL, U+2028, U+2029), nesting
+deeper than any claims file, several documents, or no C parser installed. ``tests/test_yamlread.py``
+checks that both readers give the same data and the same positions on every YAML text of the tests
+and on random trees.
 """
 
 from __future__ import annotations
@@ -23,9 +24,6 @@ from __future__ import annotations
 from typing import Any
 
 Pos = tuple[int, int]
-
-_PLAIN = "?"  # the tag our resolver gives a plain scalar or a collection without an explicit tag
-_QUOTED = "!"  # ... and a quoted scalar without one
 
 _TAG = "tag:yaml.org,2002:"
 
@@ -36,11 +34,12 @@ class _Fallback(Exception):
 
 _parser_class: Any = None
 _resolver: Any = None
+_events: Any = None
 
 
 def _setup() -> bool:
     """Import the C parser (once); False when ruamel.yaml.clib is not installed."""
-    global _parser_class, _resolver
+    global _parser_class, _resolver, _events
     if _parser_class is not None:
         return _parser_class is not False
     try:
@@ -48,24 +47,11 @@ def _setup() -> bool:
             from _ruamel_yaml import CParser
         except ImportError:
             from _ruamel_yaml_clibz import CParser  # the zig-built successor, when that is what is installed
+        from ruamel.yaml import events
         from ruamel.yaml.resolver import VersionedResolver
     except ImportError:
         _parser_class = False
         return False
-
-    class _Composer(CParser):  # type: ignore[misc, valid-type]
-        """libyaml's composer with a resolver that only tells plain from quoted: we resolve later."""
-
-        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-            if isinstance(implicit, tuple):
-                implicit = implicit[0]
-            return _PLAIN if implicit else _QUOTED
-
-        def descend_resolver(self, *args: Any) -> None:
-            return None
-
-        def ascend_resolver(self, *args: Any) -> None:
-            return None
 
     # ruamel's YAML 1.2 implicit resolvers (first character -> [(tag, regexp)]), applied as its
     # BaseResolver.resolve applies them, memoised: its own resolve() costs 20 µs a scalar.
@@ -86,7 +72,8 @@ def _setup() -> bool:
         return tag
 
     _resolver = resolve
-    _parser_class = _Composer
+    _events = events
+    _parser_class = CParser
     return True
 
 
@@ -101,17 +88,22 @@ def load(text: str) -> tuple[Any, dict[tuple, Pos], dict[tuple, Pos]] | None:
         return None
     if "\x85" in text or "\u2028" in text or "\u2029" in text:
         return None  # line breaks to libyaml (YAML 1.1), not to ruamel: the lines would be counted differently
-    try:
-        root = _parser_class(text).get_single_node()
-    except Exception:  # noqa: BLE001 - every YAML error is reported by the round-trip loader
-        return None
-    if root is None:
-        return None, {(): (1, 1)}, {}
     values: dict[tuple, Pos] = {}
     keys: dict[tuple, Pos] = {}
+    ev = _events
     try:
-        data = _build(root, (), values, keys, 0)
+        get = _parser_class(text).get_event
+        get()  # the stream starts
+        first = get()
+        if first.__class__ is ev.StreamEndEvent:
+            return None, {(): (1, 1)}, {}  # no document: only comments, or nothing
+        data = _node(get, get(), (), values, keys, 0)
+        get()  # the document ends
+        if get().__class__ is not ev.StreamEndEvent:
+            return None  # a second document: the round-trip loader says it expected one
     except (_Fallback, RecursionError):
+        return None
+    except Exception:  # noqa: BLE001 - every YAML error is reported by the round-trip loader
         return None
     return data, values, keys
 
@@ -119,42 +111,49 @@ def load(text: str) -> tuple[Any, dict[tuple, Pos], dict[tuple, Pos]] | None:
 _MAX_DEPTH = 200  # deeper than any claims file; the round-trip loader reports what is deeper still
 
 
-def _build(node: Any, loc: tuple, values: dict, keys: dict, depth: int) -> Any:
-    mark = node.start_mark
+def _node(get: Any, event: Any, loc: tuple, values: dict, keys: dict, depth: int) -> Any:
+    """The value that starts with ``event``, reading the events of its content with ``get``."""
+    mark = event.start_mark
     values[loc] = (mark.line + 1, mark.column + 1)
-    tag = node.ctag.suffix  # the string the composer gave (ours, or an explicit tag)
-    if depth > _MAX_DEPTH:
-        raise _Fallback
-    kind = node.id
-    if kind == "scalar":
-        if tag == _QUOTED:
-            return node.value
-        if tag != _PLAIN:
-            raise _Fallback  # an explicit tag
-        if not node.value:
+    if event.anchor is not None or depth > _MAX_DEPTH:
+        raise _Fallback  # anchors and aliases: the round-trip loader shares the node, positions and all
+    ev = _events
+    kind = event.__class__
+    if kind is ev.ScalarEvent:
+        if event.tag is not None:
+            raise _Fallback  # an explicit tag, even "!"
+        if not event.implicit[0]:
+            return event.value  # quoted, or a block scalar: text
+        if not event.value:
             raise _Fallback  # an empty value: ruamel places it at the next token, libyaml after the colon
-        return _scalar(node.value)
-    if tag != _PLAIN:
+        return _scalar(event.value)
+    if event.tag is not None:
         raise _Fallback
-    if kind == "sequence":
-        return [_build(item, loc + (i,), values, keys, depth + 1) for i, item in enumerate(node.value)]
-    if kind == "mapping":
+    if kind is ev.SequenceStartEvent:
+        items: list[Any] = []
+        while True:
+            item = get()
+            if item.__class__ is ev.SequenceEndEvent:
+                return items
+            items.append(_node(get, item, loc + (len(items),), values, keys, depth + 1))
+    if kind is ev.MappingStartEvent:
         out: dict[str, Any] = {}
-        for knode, vnode in node.value:
-            ktag = knode.ctag.suffix
-            if knode.id != "scalar" or ktag not in (_PLAIN, _QUOTED):
-                raise _Fallback  # a list as a key, or an explicit tag
-            if ktag == _PLAIN and _resolver(knode.value) != _TAG + "str":
+        while True:
+            kev = get()
+            if kev.__class__ is ev.MappingEndEvent:
+                return out
+            if kev.__class__ is not ev.ScalarEvent or kev.tag is not None or kev.anchor is not None:
+                raise _Fallback  # a list as a key, a tagged key, an alias
+            key = kev.value
+            if kev.implicit[0] and _resolver(key) != _TAG + "str":
                 raise _Fallback  # a key that is not plain text (a number, null, a merge key …)
-            key = knode.value
             if key in out:
                 raise _Fallback  # a duplicate key: the round-trip loader says where
             kloc = loc + (key,)
-            km = knode.start_mark
+            km = kev.start_mark
             keys[kloc] = (km.line + 1, km.column + 1)
-            out[key] = _build(vnode, kloc, values, keys, depth + 1)
-        return out
-    raise _Fallback
+            out[key] = _node(get, get(), kloc, values, keys, depth + 1)
+    raise _Fallback  # an alias
 
 
 def _scalar(text: str) -> Any:

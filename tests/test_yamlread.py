@@ -132,6 +132,8 @@ def test_most_texts_are_read_fast():
         "a: 1\n---\nb: 2\n",  # two documents
         "[" * 300 + "]" * 300,  # deeper than any claims file
         "a:\nb: 1\n",  # an empty value
+        "a: &x {b: 1}\nc: *x\n",  # an anchor and an alias
+        "a: ! x\n",  # the non-specific tag
     ],
 )
 def test_hands_over_what_only_round_trip_reproduces(text):
