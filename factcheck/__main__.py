@@ -1,4 +1,8 @@
-from factcheck.cli import main
+"""``python -m factcheck``: the same entry point as the `factcheck` command (see factcheck._entry)."""
+
+import sys
+
+from factcheck._entry import main
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

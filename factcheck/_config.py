@@ -102,26 +102,36 @@ class Config:
 # --------------------------------------------------------------------------- finding the file
 
 
-def find_config(start: Path) -> Path | None:
-    """The configuration file that governs ``start`` (a claims file or a folder), or None."""
+def find_config(start: Path, seen: list | None = None) -> Path | None:
+    """The configuration file that governs ``start`` (a claims file or a folder), or None.
+
+    ``seen``, when given, gets ``(path, existed)`` for every path looked at, in order (what the replay
+    cache checks: a configuration file created later must be noticed)."""
     start = Path(start).resolve()
     folder = start if start.is_dir() else start.parent
+
+    def look(path: Path, there: bool) -> bool:
+        if seen is not None:
+            seen.append((path, there))
+        return there
+
     for d in (folder, *folder.parents):
         candidate = d / CONFIG_NAME
-        if candidate.is_file():
+        if look(candidate, candidate.is_file()):
             return candidate
         candidate = d / PYPROJECT
-        if candidate.is_file() and _has_table(candidate):
+        if look(candidate, candidate.is_file()) and _has_table(candidate):
             return candidate
-        if (d / ".git").exists():
+        if look(d / ".git", (d / ".git").exists()):
             return None
     return None
 
 
-def discover_config(paths: Sequence[Path] = (), cwd: Path | None = None) -> Config:
-    """The configuration for a run over ``paths``: found from the first of them (else the working folder)."""
+def discover_config(paths: Sequence[Path] = (), cwd: Path | None = None, seen: list | None = None) -> Config:
+    """The configuration for a run over ``paths``: found from the first of them (else the working folder).
+    ``seen``: see :func:`find_config`."""
     start = Path(paths[0]) if paths else (cwd or Path.cwd())
-    found = find_config(start)
+    found = find_config(start, seen)
     return load_config(found) if found is not None else Config()
 
 

@@ -50,8 +50,9 @@ def _stat(path: Path) -> tuple[int, int] | None:
     return st.st_size, st.st_mtime_ns
 
 
-def load(claims_path: Path, display: str, options: Any) -> Any | None:
-    """What :func:`store` kept, or None when there is none or any input changed."""
+def load(claims_path: Path, display: str, options: Any, deps: list | None = None) -> Any | None:
+    """What :func:`store` kept, or None when there is none or any input changed. On a hit, ``deps`` (when
+    given) gets the files the report depended on."""
     from factcheck._cache import hash_file
 
     key = _key(claims_path, display, options)
@@ -71,6 +72,8 @@ def load(claims_path: Path, display: str, options: Any) -> Any | None:
             trusted = now == (size, mtime_ns) and written_ns - mtime_ns > RACY_NS
             if not trusted and hash_file(Path(dep)) != digest:
                 return None
+        if deps is not None:
+            deps.extend(rec[0] for rec in entry["deps"])
         return entry["report"]
     except Exception:  # noqa: BLE001 - a broken entry is a cache miss, never a crash
         return None

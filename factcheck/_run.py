@@ -30,8 +30,12 @@ def display_path(p: Path) -> str:
         return str(p)
 
 
-def run_check(paths: list[Path], options: CheckOptions | None = None) -> Report:
-    """Check every claims file under ``paths``. Files that cannot be loaded carry their problems."""
+def run_check(paths: list[Path], options: CheckOptions | None = None, deps: list | None = None) -> Report:
+    """Check every claims file under ``paths``. Files that cannot be loaded carry their problems.
+
+    ``deps``, when given, gets every file the reports depended on: each claims file checked, and the
+    reference files and document of each that loaded (what the replay cache checks, factcheck._replay).
+    """
     options = options or CheckOptions()
     files, missing = find_claims_files(paths)
     reports: list[FileReport] = []
@@ -49,6 +53,8 @@ def run_check(paths: list[Path], options: CheckOptions | None = None) -> Report:
         from factcheck._cache import flush
 
         flush(cache)  # indexes of the reference files, only when the input was good
+    if deps is not None:
+        deps.extend(extra.get("deps", ()))
     out: dict = {}
     if options.coverage and "coverage" in extra:
         out["coverage"] = extra["coverage"]  # summed over every file that names a document
@@ -56,7 +62,8 @@ def run_check(paths: list[Path], options: CheckOptions | None = None) -> Report:
 
 
 def check_one(path: Path, options: CheckOptions, cache: dict | None = None, *, extra: dict | None = None) -> FileReport:
-    """Check one claims file. ``extra``, when given, collects run-wide figures (``coverage`` is summed).
+    """Check one claims file. ``extra``, when given, collects run-wide figures (``coverage`` is summed,
+    ``deps`` lists the files each report depended on: the claims file, its reference files, its document).
 
     With ``options.use_cache``, the report of a file whose inputs (the claims file, its reference files,
     its document, the options, the tool's version) have not changed is served from the cache.
@@ -66,16 +73,24 @@ def check_one(path: Path, options: CheckOptions, cache: dict | None = None, *, e
     if key is not None:
         from factcheck import _report_cache
 
-        hit = _report_cache.load(path, shown, key)
+        cached_deps: list = []
+        hit = _report_cache.load(path, shown, key, cached_deps)
         if hit is not None:
             report, coverage = hit
             _add_coverage(extra, coverage)
+            _add_deps(extra, path, cached_deps)
             return report
     report, coverage, deps = _check_one(path, shown, options, cache)
     _add_coverage(extra, coverage)
+    _add_deps(extra, path, deps)
     if key is not None and not report.problems:
         _report_cache.store(path, shown, key, (report, coverage), deps)
     return report
+
+
+def _add_deps(extra: dict | None, path: Path, deps) -> None:
+    if extra is not None:
+        extra.setdefault("deps", []).extend([str(path), *(str(d) for d in deps)])
 
 
 def _cache_options(options: CheckOptions) -> str:
@@ -271,10 +286,12 @@ def _worker_check(chunk: list[Path]) -> tuple[list[FileReport], dict, list]:
 
 
 def _add_up(into: dict, part: dict) -> None:
-    """Sum run-wide figures (numbers, in nested dicts) of a worker into the run's."""
+    """Sum run-wide figures (numbers, in nested dicts) of a worker into the run's; lists are joined."""
     for k, v in part.items():
         if isinstance(v, dict):
             _add_up(into.setdefault(k, {}), v)
+        elif isinstance(v, list):
+            into.setdefault(k, []).extend(v)
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
             into[k] = into.get(k, 0) + v
         else:

@@ -136,8 +136,9 @@ def check(
     from factcheck._run import all_problems, run_check
     from factcheck.output import FORMATS, get_formatter
 
+    probes: list = []  # what the configuration search looked at (for the replay cache)
     try:
-        cfg = Config() if no_config else (load_config(config) if config else discover_config(paths or []))
+        cfg = Config() if no_config else (load_config(config) if config else discover_config(paths or [], seen=probes))
         cfg = cfg.merge({"fail_on": fail_on, "format": format, "select": _codes(select), "ignore": _codes(ignore)})
     except InputError as e:
         fail_input(e.problems)
@@ -152,8 +153,9 @@ def check(
 
         options = replace(cfg.check_options(coverage=coverage), use_cache=not no_cache, engine=engine.value,
                           progress=progress)
+        deps: list = []
         try:
-            report = run_check(targets, options)
+            report = run_check(targets, options, deps=deps)
         finally:
             if progress is not None:
                 progress.close()
@@ -167,15 +169,21 @@ def check(
             if formatter.machine:
                 write_output(formatter.format(report), output)
             raise typer.Exit(2)
-        write_output(formatter.format(report), output)
+        text = formatter.format(report)
+        write_output(text, output)
         side = getattr(formatter, "write_side_effects", None)
-        if side is not None:
-            side(report)
+        side_effects = side(report) if side is not None else None
     except typer.Exit:
         raise
     except Exception as e:  # an internal error: say so, exit 2
         _internal(e, debug)
-    raise typer.Exit(0 if exit_zero else report.exit_code())
+    code = 0 if exit_zero else report.exit_code()
+    if not no_cache and output is None and side_effects is None and not (progress is not None and progress.shown):
+        from factcheck._replay import armed, remember
+
+        if armed():  # this run came through the entry point (factcheck._entry): the next may be replayed
+            remember(text, code, [*targets, *deps, *([config] if config and not no_config else [])], probes)
+    raise typer.Exit(code)
 
 
 def _is_tty(stream) -> bool:
@@ -198,6 +206,7 @@ class _Progress:
         self._start: dict[str, float] = {}
         self._bar = None
         self._ids: dict[str, object] = {}
+        self.shown = False  # whether the bar was ever drawn
 
     def __call__(self, task: str, done: float, total: "float | None") -> None:
         now = self._clock()
@@ -211,6 +220,7 @@ class _Progress:
             self._bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
                                  TimeRemainingColumn(), console=Console(stderr=True), transient=True)
             self._bar.start()
+            self.shown = True
         tid = self._ids.get(task)
         if tid is None:
             tid = self._ids[task] = self._bar.add_task(task, total=total)

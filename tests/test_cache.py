@@ -40,11 +40,13 @@ def write_project(folder: Path, data: str = DATA, claims: str | None = None) -> 
 
 def check(claims: Path, *args: str, env: dict | None = None) -> tuple[int, dict, str]:
     # these tests are about the index of reference files: the cached reports (which a warm run of an
-    # unchanged claims file would serve before any index is read) are removed first
+    # unchanged claims file would serve before any index is read) are removed first, and the replay
+    # cache (which would answer an unchanged run before that) is off
     import shutil
 
     shutil.rmtree(claims.parent / ".factcheck_cache" / "reports", ignore_errors=True)
     e = {k: v for k, v in os.environ.items() if k not in ("FACTCHECK_CACHE_DIR", "FORCE_COLOR")}
+    e["FACTCHECK_NO_REPLAY"] = "1"
     e.update(env or {})
     p = subprocess.run([sys.executable, "-m", "factcheck", "check", claims.name, "--format", "json", *args],
                        cwd=claims.parent, capture_output=True, text=True, env=e, timeout=120)
