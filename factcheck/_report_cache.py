@@ -1,12 +1,14 @@
 """The report of a claims file whose inputs have not changed is served from the cache, as ruff serves
 lint results: no YAML to parse, no schema to build, no data to read.
 
-Key: the tool's version, the claims file's content hash, its display path and every option that
+Key: the tool's version and a stamp of its code (factcheck._replay.tool_stamp: an edited checkout is
+not served old reports), the claims file's content hash, its display path and every option that
 changes its report. The entry records each file the report depended on (reference files, the
 document) with its size, mtime and content hash; on lookup a dependency whose size or mtime changed
 is hashed again and must match, and one changed within 2 seconds of the record is always hashed, so a
 changed file is never served stale. A corrupt or foreign entry is ignored (and rewritten by the next
-run that checks the file); nothing is written for a file with input problems.
+run that checks the file); nothing is written for a file with input problems, nor when an input changed
+while the file was being checked (the report may come from its old content).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any, Iterable
 FORMAT = 1
 MAGIC = b"factcheck-report\n"
 RACY_NS = 2_000_000_000
+GUARD_NS = 100_000_000  # a dependency changed this close to the check's start, or after it: not stored
 
 
 def _key(claims_path: Path, display: str, options: Any) -> str | None:
@@ -29,8 +32,11 @@ def _key(claims_path: Path, display: str, options: Any) -> str | None:
         content = hash_file(claims_path)
     except OSError:
         return None
+    from factcheck._replay import tool_stamp
+
     h = hashlib.blake2b(digest_size=20)
-    for part in (MAGIC, str(FORMAT), __version__, content, display, str(Path.cwd()), repr(options)):
+    # tool_stamp: the factcheck package's files (an edited checkout is not served its old reports)
+    for part in (MAGIC, str(FORMAT), __version__, repr(tool_stamp()), content, display, str(Path.cwd()), repr(options)):
         h.update(part.encode() if isinstance(part, str) else part)
         h.update(b"\0")
     return h.hexdigest()
@@ -79,9 +85,13 @@ def load(claims_path: Path, display: str, options: Any, deps: list | None = None
         return None
 
 
-def store(claims_path: Path, display: str, options: Any, report: Any, deps: Iterable[Path]) -> None:
+def store(claims_path: Path, display: str, options: Any, report: Any, deps: Iterable[Path],
+          started_ns: int | None = None) -> None:
     """Remember a report (of a file without input problems: the caller checks) with the files it
-    depended on. ``report`` is whatever the caller wants back from :func:`load`."""
+    depended on. ``report`` is whatever the caller wants back from :func:`load`. ``started_ns`` (the
+    time.time_ns() the check began): a file changed since then, or just before, stores nothing, since
+    the report may have been made from its old content."""
+    import os
     import time
 
     from factcheck._cache import _atomic_write, cache_dir, hash_file
@@ -92,7 +102,12 @@ def store(claims_path: Path, display: str, options: Any, report: Any, deps: Iter
     try:
         records = []
         written_ns = time.time_ns()
-        for dep in sorted({Path(d).resolve() for d in deps}):
+        deps = sorted({Path(d).resolve() for d in deps})
+        if started_ns is not None:
+            for f in (claims_path, *deps):
+                if os.stat(f).st_ctime_ns >= started_ns - GUARD_NS:
+                    return
+        for dep in deps:
             st = _stat(dep)
             if st is None:
                 return

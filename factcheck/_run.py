@@ -80,11 +80,14 @@ def check_one(path: Path, options: CheckOptions, cache: dict | None = None, *, e
             _add_coverage(extra, coverage)
             _add_deps(extra, path, cached_deps)
             return report
+    import time
+
+    started = time.time_ns()
     report, coverage, deps = _check_one(path, shown, options, cache)
     _add_coverage(extra, coverage)
     _add_deps(extra, path, deps)
     if key is not None and not report.problems:
-        _report_cache.store(path, shown, key, (report, coverage), deps)
+        _report_cache.store(path, shown, key, (report, coverage), deps, started_ns=started)
     return report
 
 

@@ -93,3 +93,24 @@ def test_bad_input_writes_no_cache(tmp_path: Path) -> None:
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 2
     assert not reports(tmp_path)
+
+
+def test_a_reference_changed_during_the_check_stores_nothing(tmp_path: Path, monkeypatch) -> None:
+    # the report may have been made from the old content: keeping it under the new content's hash
+    # would serve a stale report for ever
+    import time
+
+    from factcheck import _report_cache
+
+    project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FACTCHECK_CACHE_DIR", raising=False)
+    started = time.time_ns()
+    (tmp_path / "data.csv").write_text(DATA.replace("16.66", "17.66"), encoding="utf-8")
+    _report_cache.store(tmp_path / "c.yaml", "c.yaml", "opts", "the report", [tmp_path / "data.csv"], started_ns=started)
+    assert reports(tmp_path) == []
+    # a check that began after the last change is kept
+    time.sleep(0.15)
+    _report_cache.store(tmp_path / "c.yaml", "c.yaml", "opts", "the report", [tmp_path / "data.csv"],
+                        started_ns=time.time_ns())
+    assert _report_cache.load(tmp_path / "c.yaml", "c.yaml", "opts") == "the report"
