@@ -3,13 +3,16 @@
 What is kept
     For each reference file, its index (:class:`factcheck._reference._Index`): every series key, the
     alias map, and where each series' rows are in the file (byte offsets of runs of lines), in integer
-    arrays. A warm run loads the index (milliseconds), works out which series its claims need and
-    reads only those rows from the file itself. So a warm cache serves any claims file, and the cache
-    stays a few percent of the data's size.
+    arrays, written with :mod:`marshal` (plain values and the arrays' bytes: no pickled objects, so it
+    loads in milliseconds and runs no code). A warm run loads the index, works out which series its
+    claims need and reads only those rows from the file itself. So a warm cache serves any claims
+    file, and the cache stays a few percent of the data's size. Beside an entry, a ``.match`` file
+    keeps the metric names each metric of a claim matched (factcheck._reference.needed_series), valid
+    for the code that scored them (a digest of factcheck._matching's source and rapidfuzz's version).
 Keys
-    An entry is named by the file's content hash (``hashlib.blake2b`` of its bytes, computed while the
-    file is indexed, so a cold run reads the file once) and a digest of everything else that changes
-    how it reads: the reference entry's options (layout, scale, unit, source, set, columns, aliases,
+    An entry is named by the file's content hash (SHA-256 of its bytes, computed while the file is
+    indexed, so a cold run reads the file once) and a digest of everything else that changes how it
+    reads: the reference entry's options (layout, scale, unit, source, set, columns, aliases,
     decimal), the cache format and ``factcheck.__version__``. A small stat record per path (size,
     mtime, ctime, inode) remembers the hash, so an unchanged file is not hashed again; the record is
     trusted only when the file was last changed well (2 s) before the record was written, so a change
@@ -20,8 +23,8 @@ Where
     ``factcheck.toml`` or ``.git``, else the claims file's folder; ``FACTCHECK_CACHE_DIR`` overrides it.
     The folder holds a ``CACHEDIR.TAG`` and a ``.gitignore`` (``*``).
 Safety
-    A corrupt, truncated or foreign entry (wrong magic, checksum, version or key) is ignored and
-    rebuilt, never a crash; a cache that cannot be written (read-only folder, full disk) is silently
+    A corrupt, truncated or foreign entry or match file (wrong magic, checksum, version or key, or a
+    shape the code does not expect) is ignored and rebuilt, never a crash; a cache that cannot be written (read-only folder, full disk) is silently
     not written. Writes are atomic (a temporary file, then ``os.replace``). Entries are written only
     when the whole run had no input problems (``flush``), so bad input writes nothing.
 """
@@ -30,17 +33,19 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import marshal
 import os
-import pickle
 import sys
 import time
+from array import array
 from pathlib import Path
 from typing import Any
 
 CACHE_DIR_NAME = ".factcheck_cache"
 ENV_DIR = "FACTCHECK_CACHE_DIR"
-FORMAT = 2  # bump when the index's layout changes (its fields are part of the key as well)
+FORMAT = 3  # bump when the index's layout changes (its fields are part of the key as well)
 MAGIC = b"factcheck-index\n"
+MATCH_MAGIC = b"factcheck-matches\n"
 RACY_NS = 2_000_000_000  # a file changed this close to its record is hashed again
 _ROOT_MARKERS = ("pyproject.toml", "factcheck.toml", ".git")
 
@@ -70,7 +75,7 @@ def cache_dir(claims_path: Path) -> Path:
 
 
 def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    return hashlib.sha256(data).hexdigest()[:40]
 
 
 _HASHES: dict[tuple, str] = {}  # (path, size, mtime, ctime, inode, device) -> content hash, in this process
@@ -82,7 +87,7 @@ def _signature(path: Path) -> tuple:
 
 
 def hash_file(path: Path) -> str:
-    """The content hash of a file (blake2b, hex). Remembered in the process for a file whose stat has not
+    """The content hash of a file (SHA-256, hex, 40 digits). Remembered in the process for a file whose stat has not
     changed and that was last changed more than RACY_NS before it was hashed (so that a change within
     the file system's timestamp granularity cannot hide): a run over 500 claims files that name one big
     table hashes it once."""
@@ -90,14 +95,14 @@ def hash_file(path: Path) -> str:
     hit = _HASHES.get(sig)
     if hit is not None:
         return hit
-    h = hashlib.blake2b(digest_size=20)
+    h = hashlib.sha256()
     with open(path, "rb") as f:
         while True:
             block = f.read(8 << 20)
             if not block:
                 break
             h.update(block)
-    digest = h.hexdigest()
+    digest = h.hexdigest()[:40]
     remember_hash(sig, digest)
     return digest
 
@@ -122,13 +127,19 @@ class DiskCache:
         self.folder = Path(folder)
         self.pending: list[tuple[Path, str, Any, str, tuple]] = []
         self.pending_stats: list[tuple[Path, tuple, str]] = []
+        self.matches: list[tuple[str, str, Any, int]] = []  # (content hash, options digest, source, matches read)
         self.hits = 0
         self.misses = 0
 
     # -- names ------------------------------------------------------------------------------------
     @staticmethod
     def hasher() -> Any:
-        return hashlib.blake2b(digest_size=20)
+        """The content hash being computed while a file is read (see content_of)."""
+        return hashlib.sha256()
+
+    @staticmethod
+    def content_of(hasher: Any) -> str:
+        return hasher.hexdigest()[:40]
 
     @staticmethod
     def options_digest(spec: Any) -> str:
@@ -136,11 +147,15 @@ class DiskCache:
         from factcheck._reference import _Index, spec_options
 
         fields = tuple((f.name, str(f.type)) for f in dataclasses.fields(_Index))
-        what = (FORMAT, __version__, sys.version_info[:2], fields, spec_options(spec))
+        machine = (sys.byteorder, array("i").itemsize, array("q").itemsize)
+        what = (FORMAT, __version__, sys.version_info[:2], machine, fields, spec_options(spec))
         return _digest(repr(what).encode("utf-8"))
 
     def _entry_path(self, content: str, options: str) -> Path:
         return self.folder / f"v{FORMAT}" / content[:2] / f"{content}-{options}.idx"
+
+    def _match_path(self, content: str, options: str) -> Path:
+        return self.folder / f"v{FORMAT}" / content[:2] / f"{content}-{options}.match"
 
     def _stat_path(self, path: Path) -> Path:
         return self.folder / f"v{FORMAT}" / "stat" / (_digest(str(path).encode("utf-8", "surrogateescape")) + ".txt")
@@ -186,6 +201,8 @@ class DiskCache:
         remember_hash((str(path), *now_sig), content)
         src = Source(index, path, (st.st_size, st.st_mtime_ns, st.st_ino))
         src.from_cache = True
+        src.metric_matches.update(self._read_matches(self._match_path(content, options), f"{content}-{options}", index))
+        self.matches.append((content, options, src, len(src.metric_matches)))
         self.hits += 1
         return src
 
@@ -214,13 +231,42 @@ class DiskCache:
             payload = memoryview(data)[head_end + 1:]
             if fields[0] != key or fields[1] != _digest(payload) or int(fields[2]) != len(payload):
                 raise ValueError("checksum")
-            return pickle.loads(payload)
+            return decode_index(payload)
         except Exception:  # a corrupt or foreign entry: ignored, removed, rebuilt
             try:
                 os.unlink(where)
             except OSError:
                 pass
             return None
+
+    def _read_matches(self, where: Path, key: str, index: Any) -> dict:
+        """The metric matches kept beside an entry, when the code that scored them is this one; else {}."""
+        try:
+            with open(where, "rb") as f:
+                data = f.read()
+        except OSError:
+            return {}
+        try:
+            if not data.startswith(MATCH_MAGIC):
+                raise ValueError("not a match file")
+            head_end = data.index(b"\n", len(MATCH_MAGIC))
+            fields = data[len(MATCH_MAGIC):head_end].decode("ascii").split()
+            payload = memoryview(data)[head_end + 1:]
+            if fields[0] != key or fields[2] != _digest(payload) or int(fields[3]) != len(payload):
+                raise ValueError("checksum")
+            if fields[1] != matcher_digest():
+                return {}  # scored by other code: of no use, written again at the end of the run
+            got = marshal.loads(payload)
+            names = len(index.values[index.key_dims.index("metric")]) if "metric" in index.key_dims else 0
+            if not isinstance(got, dict) or not all(
+                    isinstance(k, tuple) and len(k) == 2 and isinstance(k[0], str) and isinstance(k[1], (int, float))
+                    and isinstance(v, tuple) and all(isinstance(i, int) and 0 <= i < names for i in v)
+                    for k, v in got.items()):
+                raise ValueError("shape")
+            return got
+        except Exception:  # corrupt: ignored, removed, written again
+            _unlink(where)
+            return {}
 
     # -- writing ----------------------------------------------------------------------------------
     def store(self, spec: Any, source: Any, hasher: Any) -> None:
@@ -235,14 +281,15 @@ class DiskCache:
         if (st.st_size, st.st_mtime_ns, st.st_ino) != tuple(source.stat):
             return  # changed while it was read
         if hasher is not None:
-            content = hasher.hexdigest()
+            content = self.content_of(hasher)
             remember_hash((str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev), content)
         else:
             content = hash_file(path)
         options = self.options_digest(spec)
         sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
-        # pickled when written: lookups made meanwhile (factcheck._reference._Index.inverted) go with it
+        # encoded when written: lookups made meanwhile (factcheck._reference._Index.inverted) go with it
         self.pending.append((path, f"{content}-{options}", source.index, content, sig))
+        self.matches.append((content, options, source, 0))
 
     def flush(self) -> int:
         """Write the queued entries; how many were written. Never raises."""
@@ -251,17 +298,15 @@ class DiskCache:
             content_hash, options = key.split("-")
             target = self._entry_path(content_hash, options)
             try:
-                payload = index if isinstance(index, bytes) else pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+                payload = index if isinstance(index, bytes) else encode_index(index)
                 self._prepare()
                 head = MAGIC + f"{key} {_digest(payload)} {len(payload)}\n".encode("ascii")
                 _atomic_write(target, head + payload)
                 old = self._read_stat(path)
                 self._write_stat(path, sig, content)
                 if old is not None and old[1] != content:  # the file changed: its old entry goes
-                    try:
-                        os.unlink(self._entry_path(old[1], options))
-                    except OSError:
-                        pass
+                    _unlink(self._entry_path(old[1], options))
+                    _unlink(self._match_path(old[1], options))
                 written += 1
             except OSError:
                 continue
@@ -269,7 +314,20 @@ class DiskCache:
         for path, sig, content in self.pending_stats:
             self._write_stat(path, sig, content)
         self.pending_stats.clear()
+        for content, options, source, known in self.matches:
+            if len(source.metric_matches) > known:  # matches found in this run: kept for the next
+                self._write_matches(content, options, source.metric_matches)
+        self.matches.clear()
         return written
+
+    def _write_matches(self, content: str, options: str, matches: dict) -> None:
+        try:
+            payload = marshal.dumps(matches)
+            self._prepare()
+            head = MATCH_MAGIC + f"{content}-{options} {matcher_digest()} {_digest(payload)} {len(payload)}\n".encode("ascii")
+            _atomic_write(self._match_path(content, options), head + payload)
+        except (OSError, ValueError):
+            pass
 
     def _write_stat(self, path: Path, sig: tuple, content: str) -> None:
         text = f"{path}\n{' '.join(str(x) for x in sig)}\n{content}\n{time.time_ns()}\n"
@@ -290,20 +348,103 @@ class DiskCache:
                 _atomic_write(p, text.encode("utf-8"))
 
 
+# ---------------------------------------------------------------------------------------------- the format
+# An entry's payload is marshal data: a tuple of the index's fields, in the order of _FIELDS, with every
+# array as (typecode, bytes) and the period columns as their positions (the headers are parsed again).
+
+_FIELDS = ("kind", "header", "header_line", "layout", "role_at", "dim_at", "period_cols", "dimensions", "alias_map",
+           "key_dims", "values", "ids", "metas", "meta_ids", "run_entry", "run_off", "run_line", "run_len", "rows",
+           "inv", "delimiter", "key_cols", "json_cols")
+
+
+def encode_index(index: Any) -> bytes:
+    def arr(a: array) -> tuple[str, bytes]:
+        return (a.typecode, a.tobytes())
+
+    out = []
+    for name in _FIELDS:
+        v = getattr(index, name)
+        if name == "period_cols":
+            v = [i for i, _ in v]
+        elif name == "ids":
+            v = [arr(a) for a in v]
+        elif name in ("meta_ids", "run_entry", "run_off", "run_line", "run_len"):
+            v = arr(v)
+        elif name == "inv":
+            v = {d: (arr(starts), arr(order)) for d, (starts, order) in v.items()}
+        out.append(v)
+    return marshal.dumps(tuple(out), 4)
+
+
+def decode_index(payload: Any) -> Any:
+    """The index of an entry's payload; raises on data that is not one (see _sound too)."""
+    from factcheck._periods import parse_period
+    from factcheck._reference import _Index
+
+    def arr(v: Any) -> array:
+        tc, data = v
+        if tc not in ("i", "q") or not isinstance(data, bytes):
+            raise ValueError("not an array")
+        a = array(tc)
+        a.frombytes(data)
+        return a
+
+    got = marshal.loads(payload)
+    if not isinstance(got, tuple) or len(got) != len(_FIELDS):
+        raise ValueError("not an index")
+    f = dict(zip(_FIELDS, got))
+    f["period_cols"] = [(i, parse_period(f["header"][i])) for i in f["period_cols"]]
+    f["ids"] = [arr(v) for v in f["ids"]]
+    for name in ("meta_ids", "run_entry", "run_off", "run_line", "run_len"):
+        f[name] = arr(f[name])
+    f["inv"] = {d: (arr(a), arr(b)) for d, (a, b) in f["inv"].items()}
+    return _Index(**f)
+
+
+_MATCHER: list[str] = []
+
+
+def matcher_digest() -> str:
+    """A digest of the code that scores metric names (factcheck._matching's source, rapidfuzz's, which
+    names its version, the Unicode tables): metric matches kept in the cache hold for this code only."""
+    if not _MATCHER:
+        import importlib.util
+        import unicodedata
+
+        parts = [unicodedata.unidata_version.encode(), repr(sys.version_info[:2]).encode()]
+        for name in ("factcheck._matching", "rapidfuzz"):
+            try:
+                spec = importlib.util.find_spec(name)
+                parts.append(Path(spec.origin).read_bytes())  # type: ignore[union-attr, arg-type]
+            except Exception:  # no source to read: the matches are not kept
+                parts.append(os.urandom(16))
+        _MATCHER.append(_digest(b"\0".join(parts)))
+    return _MATCHER[0]
+
+
 def _sound(index: Any) -> bool:
     """The shape of an index read from the cache (a checksum vouches for the bytes, this for the code that
     wrote them)."""
-    from array import array
-
     from factcheck._reference import _Index
 
     try:
         n = len(index.meta_ids)
-        return (isinstance(index, _Index) and isinstance(index.inv, dict) and isinstance(index.run_start, array)
-                and len(index.run_start) == n + 1 and index.run_start[-1] == len(index.run_off) == len(index.run_line)
-                and (index.kind != "csv" or len(index.run_len) == len(index.run_off))
-                and all(len(ids) == n for ids in index.ids) and len(index.ids) == len(index.key_dims) == len(index.values)
-                and (not n or max(index.meta_ids) < len(index.metas)))
+        runs = len(index.run_entry)
+
+        def within(a: array, top: int) -> bool:  # (our code writes no negative number)
+            return not a or max(a) < top
+
+        return (isinstance(index, _Index) and index.kind in ("csv", "rows") and isinstance(index.inv, dict)
+                and isinstance(index.run_entry, array) and runs == len(index.run_off) == len(index.run_line)
+                and (index.kind != "csv" or len(index.run_len) == runs)
+                and (index.kind != "rows" or (isinstance(index.rows, list) and len(index.rows) == runs))
+                and within(index.run_entry, n) and within(index.meta_ids, len(index.metas))
+                and len(index.ids) == len(index.key_dims) == len(index.values)
+                and all(len(ids) == n and within(ids, len(vals)) for ids, vals in zip(index.ids, index.values))
+                and all(d in index.key_dims and len(starts) == len(index.values[index.key_dims.index(d)]) + 1
+                        and len(order) == n for d, (starts, order) in index.inv.items())
+                and isinstance(index.alias_map, dict) and isinstance(index.header, list)
+                and all(0 <= j < len(index.header) for j in index.key_cols))
     except Exception:
         return False
 
@@ -357,7 +498,7 @@ def take_pending(run_cache: dict | None) -> list:
     out = []
     for folder, dc in (run_cache or {}).get(_DISK, {}).items():
         if dc.pending or dc.pending_stats:
-            pending = [(p, k, pickle.dumps(ix, protocol=pickle.HIGHEST_PROTOCOL) if not isinstance(ix, bytes) else ix, c, s)
+            pending = [(p, k, encode_index(ix) if not isinstance(ix, bytes) else ix, c, s)
                        for p, k, ix, c, s in dc.pending]
             out.append((folder, pending, list(dc.pending_stats)))
             dc.pending.clear()

@@ -161,6 +161,8 @@ def written_value(c: Claim) -> float:
 
 def judge_relations(cf: ClaimsFile) -> list[tuple[object, object]]:
     """(relation, outcome) for every relation; raises SyntaxProblem (units) as the loader reports it."""
+    if not cf.relations:
+        return []  # no claim enters an expression
     from factcheck._expr import judge_relation
 
     env, written = claim_env(cf.claims)

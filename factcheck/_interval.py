@@ -15,9 +15,12 @@ from enum import Enum
 from fractions import Fraction
 from typing import Union
 
+from factcheck._fastinit import fast_init
+
 INF = math.inf
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Interval:
     low: float
@@ -59,8 +62,25 @@ class Interval:
         return True
 
     def meets(self, other: "Interval") -> bool:
-        """True when the two intervals share at least one point."""
-        return not self.intersection(other).is_empty
+        """True when the two intervals share at least one point (their intersection is not empty;
+        worked out here without building it, as every verdict asks this)."""
+        if self.low > other.low:
+            low, low_closed = self.low, self.low_closed
+        elif self.low < other.low:
+            low, low_closed = other.low, other.low_closed
+        else:
+            low, low_closed = self.low, self.low_closed and other.low_closed
+        if self.high < other.high:
+            high, high_closed = self.high, self.high_closed
+        elif self.high > other.high:
+            high, high_closed = other.high, other.high_closed
+        else:
+            high, high_closed = self.high, self.high_closed and other.high_closed
+        if low > high:
+            return False
+        if low == high:
+            return bool(low_closed and high_closed)
+        return True
 
     def intersection(self, other: "Interval") -> "Interval":
         if self.low > other.low:

@@ -4,7 +4,8 @@ The metric scorer reads both names as weighted words (stems, synonyms and abbrev
 terms, implicit qualifiers weighing little) and scores how much of the claim's words the series name
 covers, less points for the series' words the claim does not have (an "opened" or a "growth" more).
 See :func:`metric_score`; ``tests/data/metric_queries.yaml`` is the measured set of queries it is tuned
-on and ``tests/benchmarks/metric_scorer.py`` compares it with the rapidfuzz baseline.
+on and ``tests/benchmarks/metric_scorer.py`` compares it with the rapidfuzz baseline. Against many names
+at once, :class:`MetricIndex` scores only those that can reach the threshold.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class AliasBook:
 
     def __init__(self, groups: Mapping[str, Iterable[str]] = ()):
         self._group: dict[str, frozenset[str]] = {}
+        self.version = 0  # changes with every add: what was worked out from the book may be stale
         for canonical, names in dict(groups).items():
             self.add(canonical, names)
 
@@ -46,6 +48,7 @@ class AliasBook:
         frozen = frozenset(members)
         for m in frozen:
             self._group[m] = frozen
+        self.version += 1
 
     def names(self, name: str) -> frozenset[str]:
         n = norm_name(name)
@@ -338,6 +341,7 @@ def _score(q: _Name, c: _Name) -> float:
     return max(0.0, min(99.0, 100.0 * recall - penalty))
 
 
+@lru_cache(maxsize=1 << 18)
 def metric_score(query: str, candidate: str) -> float:
     """Score 0–100 of how well a series' metric name (`candidate`) matches the claim's `metric` (`query`).
 
@@ -348,8 +352,10 @@ def metric_score(query: str, candidate: str) -> float:
     "GDP growth (annual %)" to "GDP (current US$)" for the query "GDP". On this scale the checker's
     defaults fit: a match needs 60 (a query word of two missing is 50 at most), and series within 3
     points of the best are ambiguous (one extra content word costs 5–9 points). Names are read once and
-    cached, and a pair sharing no word stem scores 0 at once, so one claim against thousands of series
-    names costs little more than the few word comparisons that matter.
+    cached, a pair sharing no word stem scores 0 at once, and each pair's score is remembered (choosing
+    the series a claims file needs and judging its claims score the same pairs), so one claim against
+    thousands of series names costs little more than the few word comparisons that matter; for a
+    threshold, :class:`MetricIndex` skips the names that cannot reach it.
     """
     q, c = _read(query), _read(candidate)
     if not q.processed or not c.processed:
@@ -357,6 +363,83 @@ def metric_score(query: str, candidate: str) -> float:
     if q.processed == c.processed:
         return 100.0
     return _score(q, c)
+
+
+class MetricIndex:
+    """Many metric names, read once, and which of them score at least a threshold for a query.
+
+    A name can reach a threshold only if the query's words whose keys (first three letters, or the word
+    itself when not alphabetic) the name shares carry that share of the query's weight: a query word
+    is covered only by an equal word or a variant with its first three letters (see :func:`_coverage`),
+    and the score is at most 100 × the covered share. So the names are indexed by key; the query's keys
+    are taken heaviest first until the ones left could not reach the threshold on their own (a name
+    must have one of those taken), the names having one are checked against the bound, and only those
+    reaching it (and the names equal after ``default_process``, which score 100) are scored with
+    :func:`metric_score`. The answer is exactly the names whose ``metric_score`` reaches the threshold,
+    and it is remembered for each (query, threshold).
+    """
+
+    __slots__ = ("names", "_keys", "_postings", "_exact", "_memo")
+
+    def __init__(self, names: Iterable[str]):
+        self.names: list[str] = list(dict.fromkeys(names))
+        self._keys: list[frozenset[str]] = []
+        self._postings: dict[str, list[int]] = {}
+        self._exact: dict[str, list[int]] = {}
+        for i, n in enumerate(self.names):
+            r = _read(n)
+            self._keys.append(r.keys)
+            for k in r.keys:
+                self._postings.setdefault(k, []).append(i)
+            self._exact.setdefault(r.processed, []).append(i)
+        self._memo: dict[tuple[str, float], dict[str, float]] = {}
+
+    def matches(self, query: str, threshold: float) -> dict[str, float]:
+        """name -> metric_score(query, name) for every name scoring at least ``threshold``, in the
+        order the names were given. The dict is shared between calls: do not change it."""
+        hit = self._memo.get((query, threshold))
+        if hit is not None:
+            return hit
+        q = _read(query)
+        if threshold <= 0:
+            cand: set[int] = set(range(len(self.names)))
+        else:
+            cand = set()
+            if q.total > 0:
+                weight: dict[str, float] = {}
+                for t, w in zip(q.tokens, q.weights):
+                    k = t[:3] if t.isalpha() else t
+                    weight[k] = weight.get(k, 0.0) + w
+                need = threshold * q.total / 100.0 - 1e-9
+                heaviest = sorted(weight.items(), key=lambda kw: -kw[1])
+                # the weight of the keys after each: once it falls short of `need`, a name must have
+                # one of the keys before
+                after = [0.0] * len(heaviest)
+                for j in range(len(heaviest) - 2, -1, -1):
+                    after[j] = after[j + 1] + heaviest[j + 1][1]
+                seen: set[int] = set()
+                postings = self._postings
+                for j, (k, _) in enumerate(heaviest):
+                    seen.update(postings.get(k, ()))
+                    if after[j] < need:
+                        break
+                keys = self._keys
+                for i in seen:
+                    ki = keys[i]
+                    if sum(w for k, w in heaviest if k in ki) >= need:
+                        cand.add(i)
+            if q.processed:
+                cand.update(self._exact.get(q.processed, ()))
+        out: dict[str, float] = {}
+        names = self.names
+        for i in sorted(cand):
+            s = metric_score(query, names[i])
+            if s >= threshold:
+                out[names[i]] = s
+        if len(self._memo) > 100_000:
+            self._memo.clear()
+        self._memo[(query, threshold)] = out
+        return out
 
 
 def shortlist(query: str, names: list[str], limit: int = 20, cutoff: float = 40.0) -> list[tuple[str, float]]:
@@ -385,6 +468,12 @@ class Scored:
 
 
 def series_name(key: tuple[tuple[str, str], ...]) -> str:
-    d = dict(key)
-    parts = [d.get("metric", "")] + [v for k, v in key if k != "metric"]
-    return " · ".join(p for p in parts if p)
+    """'metric · subject · partner': the metric first, then the other dimensions' values in order."""
+    metric = ""
+    rest = []
+    for k, v in key:
+        if k == "metric":
+            metric = v
+        elif v:
+            rest.append(v)
+    return " · ".join([metric, *rest]) if metric else " · ".join(rest)

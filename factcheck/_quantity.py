@@ -1255,8 +1255,10 @@ def normalise_unit(word: str) -> str:
     return _canon_words(w.split(" "))
 
 
+@lru_cache(maxsize=4096)
 def units_compatible(a: str, b: str) -> bool:
-    """Whether a claim in unit ``a`` can be compared with a reference in unit ``b`` (contract, "Units")."""
+    """Whether a claim in unit ``a`` can be compared with a reference in unit ``b`` (contract, "Units").
+    Remembered: the judge asks it of the same few pairs for every claim."""
     na = normalise_unit(a or "")
     nb = normalise_unit(b or "")
     if not na or not nb:

@@ -44,9 +44,13 @@ Reading only what the claims need
     series wanted are *materialized* into observations (see "the loader" below). `factcheck check`
     wants the series its claims can match (:func:`needed_series`); the rows of other series are not
     parsed, so a bad cell, period or scale there, or a row with too many fields, is not reported. A CSV
-    file is indexed from its bytes, runs of lines that start with the same key cells at a time, without
-    the csv module, unless a quoted field holds a line break, a line ends in a lone CR or a byte is not
-    UTF-8 (then row by row). :class:`Source` holds an index (the cache, factcheck._cache, keeps it).
+    file is indexed from its bytes by one regular expression that takes a run of lines with the same
+    key cells at a time, only the key cells of each new run parsed, without the csv module, unless a
+    quoted field holds a line break, a line ends in a lone CR or a byte is not UTF-8 (then row by row).
+    The rows wanted are read in bulk: the cells after the key cells split at once and checked a column
+    at a time, so that every problem of those rows is known when the Dataset is made; the
+    observations of a series are made when it is first looked at (the lists of :class:`Dataset` fill
+    themselves on first use). :class:`Source` holds an index (the cache, factcheck._cache, keeps it).
 """
 
 from __future__ import annotations
@@ -61,6 +65,7 @@ import json
 import operator
 import re
 import sys
+import types
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -186,8 +191,8 @@ class Dataset:
     """A loaded reference file."""
 
     path: str  # display path
-    observations: list[Observation]
-    series: dict[SeriesKey, list[Observation]]  # each list sorted by period (stable: file order within)
+    observations: list[Observation]  # in file order (a list made on first use: see _Lazy)
+    series: dict[SeriesKey, list[Observation]]  # each list sorted by period (stable: file order within); made on first use
     alias_map: dict[str, dict[str, str]]  # dimension -> norm_name(alias) -> value as written
     dimensions: tuple[str, ...] = ()  # every dimension name, sorted (constants from set: included)
     layout: str = "tidy"  # the layout used ("tidy" or "wide")
@@ -558,7 +563,7 @@ def _json_rows(path: Path, display: str, problems: _Problems) -> tuple[list[str]
         if v is None:
             return ""
         if isinstance(v, str):
-            return v
+            return str(v)  # a number (_Num) as plain text
         if v is True:
             return "true"
         if v is False:
@@ -664,13 +669,14 @@ def _parquet_rows(spec: ReferenceSpec, problems: _Problems) -> tuple[list[str], 
 #
 # Reading a reference file has two steps. *Indexing* reads the whole file once and records, for every
 # distinct series (and combination of metadata cells: an "entry"), where its rows are: for a CSV file,
-# runs of consecutive lines (byte offset, first line, length), found without parsing the value cells;
-# for JSON, Parquet and CSV files the fast path cannot take (quoted line breaks, lone CR line ends,
-# invalid UTF-8), the rows themselves. Alias columns are read for every row while indexing, so the
-# alias map is complete. *Materializing* turns the rows of the wanted entries, in file order, into
-# Observations, with every problem of those rows (a bad value, period or scale cell, a row with too
-# many fields). The index is what the cache (factcheck._cache) keeps; a Source holds it and serves a
-# Dataset of any set of series.
+# runs of consecutive lines (byte offset, first line, length), found without parsing the value cells
+# (_Loader.index_csv: a block of bytes at a time, one regular expression taking a run at a time, the
+# key cells of new runs parsed together); for JSON, Parquet and CSV files the fast path cannot take
+# (quoted line breaks, lone CR line ends, invalid UTF-8), the rows themselves. Alias columns are read
+# for every row while indexing, so the alias map is complete. *Materializing* reads the rows of the
+# wanted entries and finds every problem of those rows (a bad value, period or scale cell, a row with
+# too many fields); their Observations are made when a series is first looked at (_View). The index is
+# what the cache (factcheck._cache) keeps; a Source holds it and serves a Dataset of any set of series.
 
 ProgressFn = Callable[[str, float, "float | None"], None]
 
@@ -879,9 +885,10 @@ def _replay(calls: list[tuple], P: _Problems) -> None:
 @dataclass
 class _Index:
     """A reference file indexed by entry (a series key and metadata cells), in columns: plain data and
-    integer arrays, so that it pickles and loads fast. Entries are numbered in order of first appearance."""
+    integer arrays (see factcheck._cache for how it is stored). Entries are numbered in order of first
+    appearance; runs (consecutive rows of one entry) are kept in file order."""
 
-    kind: str  # "csv": runs of lines in the file; "rows": the rows themselves
+    kind: str  # "csv": runs of lines in the file; "rows": the rows themselves (a run is one row)
     header: list[str]
     header_line: int
     layout: str
@@ -895,13 +902,14 @@ class _Index:
     ids: list[array]  # per key dimension: entry -> value id
     metas: list[tuple[str, ...]]  # distinct metadata cells, as written
     meta_ids: array  # entry -> metadata id
-    run_start: array  # entry -> its first run (CSR; one more item than entries)
+    run_entry: array  # the entry of each run, runs in file order
     run_off: array  # "csv": byte offset of each run; "rows": its sequence number
     run_line: array  # first line of each run
-    run_len: array  # "csv": bytes of each run (its last line end left out)
-    rows: list[list[str]] | None = None  # "rows": the row of each run (a run is one row)
+    run_len: array  # "csv": bytes of each run (its last line end left out); "rows": empty
+    rows: list[list[str]] | None = None  # "rows": the row of each run
     inv: dict[str, tuple[array, array]] = field(default_factory=dict)  # dimension: value id -> entries (CSR), made on first use
     delimiter: str = ","
+    key_cols: list[int] = field(default_factory=list)  # the columns of the key cells (dimensions, metadata, aliases), sorted
     json_cols: dict[int, int] | None = None
     row_problems: list[tuple] = field(default_factory=list)  # the problem that stopped indexing
     aborted: bool = False  # never cached
@@ -911,7 +919,17 @@ class _Index:
         return len(self.meta_ids)
 
     def key(self, e: int) -> SeriesKey:
-        return tuple([(d, vals[ids[e]]) for d, vals, ids in zip(self.key_dims, self.values, self.ids)])
+        pairs = self.__dict__.get("_pairs")
+        if pairs is None:  # (dimension, value) of every value id, made once: keys share them
+            pairs = self.__dict__["_pairs"] = [[(d, v) for v in vals] for d, vals in zip(self.key_dims, self.values)]
+        return tuple([p[ids[e]] for p, ids in zip(pairs, self.ids)])
+
+    def runs_of(self, entries: Iterable[int]) -> list[int]:
+        """The runs of ``entries``, in file order."""
+        flags = bytearray(self.entries)
+        for e in entries:
+            flags[e] = 1
+        return list(itertools.compress(range(len(self.run_entry)), map(flags.__getitem__, self.run_entry)))
 
     def inverted(self, dim: str) -> tuple[array, array]:
         """(starts, entries): the entries with value id v of ``dim`` are entries[starts[v]:starts[v + 1]],
@@ -1082,7 +1100,7 @@ class _Loader:
         self.alias_pos = [(d, self.dim_names.index(d), self.n_dims + self.n_meta + k)
                           for k, (_, d) in enumerate(self.alias_of)]
         sig = [m for _, m, _ in self.alias_pos] + [a for _, _, a in self.alias_pos]
-        self._alias_sig = operator.itemgetter(*sig) if len(sig) > 1 else (lambda c, _j=sig[0] if sig else 0: c[_j])
+        self._alias_sig = operator.itemgetter(*sig) if sig else None  # (main cells..., alias cells...)
         self.reset()
 
     def reset(self) -> None:
@@ -1090,10 +1108,12 @@ class _Loader:
         self.key_dims = tuple(sorted(set(self.dim_names) | set(self.set_dims)))
         self._kvs: list[tuple[str, ...]] = []  # entry -> its dimension cells, stripped
         self._mcs: list[tuple[str, ...]] = []  # entry -> its metadata cells
-        self.runs: list[list[tuple]] = []
+        # the runs, in file order: entry, byte offset (or row number), first line, bytes
+        self.run_entry, self.run_off, self.run_line, self.run_len = array("i"), array("q"), array("q"), array("q")
+        self.rows: list[list[str]] = []
         self._by_cells: dict[tuple, int] = {}
         self._by_km: dict[tuple, int] = {}
-        self._heads: dict[bytes, tuple[int, bytes]] = {}
+        self._heads: dict[Any, int] = {}  # the key groups of a run (bytes) -> its entry (-1: key cells all blank)
         self._alias_seen: set[tuple] = set()
         self._normed: dict[str, str] = {}
         self.aborted = False
@@ -1104,31 +1124,54 @@ class _Loader:
         if e is not None:
             return e
         if self.alias_pos:
-            self._note_aliases(cells)
+            self._note_aliases(self._alias_sig(cells))
         nd = self.n_dims
-        km = (tuple(map(str.strip, cells[:nd])), cells[nd:nd + self.n_meta])
+        km = tuple(map(str.strip, cells[:nd])) + cells[nd:nd + self.n_meta]  # stripped dimensions, metadata
         e = self._by_km.get(km)
         if e is None:
             e = self._by_km[km] = len(self._kvs)
-            self._kvs.append(km[0])
-            self._mcs.append(km[1])
-            self.runs.append([])
+            self._kvs.append(km[:nd])
+            self._mcs.append(km[nd:])
         self._by_cells[cells] = e
         return e
 
-    def _note_aliases(self, cells: tuple) -> None:
-        sig = self._alias_sig(cells)
-        if sig in self._alias_seen:
-            return
+    def entries_of(self, many: list[tuple]) -> list[int]:
+        """entry_of of many key cells (each new), at once: the same entries, in C where it can be."""
+        if self.alias_pos:
+            seen = self._alias_seen
+            for sig in dict.fromkeys(map(self._alias_sig, many)):
+                if sig not in seen:
+                    self._note_aliases(sig)
+        nd, nm = self.n_dims, self.n_meta
+        by_km = self._by_km
+        dims = list(itertools.chain.from_iterable(map(operator.itemgetter(slice(0, nd)), many))) if nd else []
+        if list(map(str.strip, dims)) != dims:  # a cell to strip
+            kms = [tuple(map(str.strip, cells[:nd])) + cells[nd:nd + nm] for cells in many]
+        elif len(self.key_idx) == nd + nm:
+            kms = many
+        else:
+            kms = list(map(operator.itemgetter(slice(0, nd + nm)), many))
+        fresh = [km for km in dict.fromkeys(kms) if km not in by_km]
+        if fresh:
+            by_km.update(zip(fresh, range(len(self._kvs), len(self._kvs) + len(fresh))))
+            self._kvs.extend(map(operator.itemgetter(slice(0, nd)), fresh))
+            self._mcs.extend(map(operator.itemgetter(slice(nd, None)), fresh))
+        ents = list(map(by_km.__getitem__, kms))
+        self._by_cells.update(zip(many, ents))
+        return ents
+
+    def _note_aliases(self, sig: tuple) -> None:
+        """The alias map's names from a row's main and alias cells (``sig``, as _alias_sig takes them)."""
         self._alias_seen.add(sig)
         alias_map = self.alias_map
         normed = self._normed
-        for dim, main_i, a_i in self.alias_pos:
-            canon = cells[main_i].strip()
+        na = len(self.alias_pos)
+        for k, (dim, _, _) in enumerate(self.alias_pos):
+            canon = sig[k].strip()
             if not canon:
                 continue
             m = alias_map.setdefault(dim, {})
-            for n in (canon, cells[a_i]):
+            for n in (canon, sig[na + k]):
                 nn = normed.get(n)
                 if nn is None:
                     nn = normed[n] = norm_name(n)
@@ -1140,22 +1183,7 @@ class _Loader:
                     m.setdefault(short, canon)
 
     def index(self) -> _Index:
-        """The index, in columns: runs of each entry in file order (CSR)."""
-        run_start = array("q", [0])
-        run_off, run_line, run_len = array("q"), array("q"), array("q")
-        rows: list[list[str]] | None = [] if self.kind == "rows" else None
-        for lst in self.runs:
-            if rows is None:
-                for off, line, length in lst:
-                    run_off.append(off)
-                    run_line.append(line)
-                    run_len.append(length)
-            else:
-                for seq, line, row in lst:
-                    run_off.append(seq)
-                    run_line.append(line)
-                    rows.append(row)
-            run_start.append(len(run_off))
+        """The index, in columns."""
         # value ids per key dimension (set: constants have one value), metadata ids
         n = len(self._kvs)
         values: list[list[str]] = []
@@ -1165,17 +1193,16 @@ class _Loader:
                 values.append([self.set_dims[d]])
                 ids.append(array("i", bytes(4 * n)))
                 continue
-            k = self.dim_names.index(d)
-            vmap: dict[str, int] = {}
-            ids.append(array("i", [vmap.setdefault(kv[k], len(vmap)) for kv in self._kvs]))
-            values.append(list(vmap))
-        mmap: dict[tuple, int] = {}
-        meta_ids = array("i", [mmap.setdefault(mc, len(mmap)) for mc in self._mcs])
-        metas = list(mmap)
+            col = list(map(operator.itemgetter(self.dim_names.index(d)), self._kvs))
+            vals, vids = _numbered(col)
+            values.append(vals)
+            ids.append(vids)
+        metas, meta_ids = _numbered(self._mcs)
         return _Index(self.kind, self.header, self.header_line, self.layout, self.role_at, self.dim_at,
                       self.period_cols, self.dimensions, self.alias_map, self.key_dims, values,
-                      ids, metas, meta_ids, run_start,
-                      run_off, run_line, run_len, rows, {}, self.delimiter, self.json_cols, aborted=self.aborted)
+                      ids, metas, meta_ids, self.run_entry, self.run_off, self.run_line, self.run_len,
+                      self.rows if self.kind == "rows" else None, {}, self.delimiter, sorted(set(self.key_idx)),
+                      self.json_cols, aborted=self.aborted)
 
     # -- the general path: rows one by one -------------------------------------------------------
     def index_rows(self, rows: Iterable[tuple[int, list[str]]]) -> None:
@@ -1184,7 +1211,8 @@ class _Loader:
         keyget = self.keyget
         by_cells = self._by_cells
         entry_of = self.entry_of
-        runs = self.runs
+        add_entry, add_seq, add_line, add_row = (self.run_entry.append, self.run_off.append,
+                                                 self.run_line.append, self.rows.append)
         seq = 0
         for line, row in rows:
             n = len(row)
@@ -1198,14 +1226,18 @@ class _Loader:
             e = by_cells.get(cells)
             if e is None:
                 e = entry_of(cells)
-            runs[e].append((seq, line, row))
+            add_entry(e)
+            add_seq(seq)
+            add_line(line)
+            add_row(row)
             seq += 1
 
     # -- the fast path: a CSV file's bytes ---------------------------------------------------------
     def index_csv(self, path: Path, head: _CsvHead, hasher: Any, progress: ProgressFn | None) -> bool:
-        """Index a CSV file from its bytes: runs of lines with the same leading key cells are found with
-        bytes methods, only their first line parsed. False when the file needs the general path (a quoted
-        field with a line break, a lone CR line end, a byte that is not UTF-8, an odd delimiter)."""
+        """Index a CSV file from its bytes: runs of lines with the same key cells are found by one regular
+        expression (see _run_pattern), only the key cells of each distinct run parsed. False when the file
+        needs the general path (a quoted field with a line break, a lone CR line end, a byte that is not
+        UTF-8, an odd delimiter)."""
         delim = head.delimiter
         if len(delim) != 1 or delim in "\"\r\n" or not delim.isascii():
             return False
@@ -1215,13 +1247,7 @@ class _Loader:
         h = (max(self.key_idx) + 1) if self.key_idx else 0
         ncols = len(self.header)
         self._csv = functools.partial(csv.reader, delimiter=delim, strict=False)
-        if 0 < h < ncols:
-            cell = rb'("[^"\n]*(?:""[^"\n]*)*"|[^' + re.escape(d) + rb'"\r\n]*)'
-            self._head_rx = re.compile((cell + re.escape(d)) * h)
-        else:
-            self._head_rx = None
-        self._h = h
-        self._step = 4096
+        self._run_rx = self._run_pattern(d, ncols) if h else None
         size = path.stat().st_size
         with open(path, "rb") as f:
             carry = b""
@@ -1259,12 +1285,12 @@ class _Loader:
                         carry = data
                         continue
                     buf, carry = (data, b"") if cut == len(data) else (data[:cut], data[cut:])
-                found = self._scan(buf, base, line)
-                if found is None:
+                if not _whole_lines(buf):
                     return False
-                for e, off, ln, length in found:
-                    self.runs[e].append((off, ln, length))
-                line += buf.count(b"\n")
+                nl = self._scan_fast(buf, base, line) if h else self._scan_one(buf, base, line)
+                if nl is False:
+                    return False
+                line += nl
                 base += len(buf)
                 if progress is not None:
                     progress(f"reading {self.display}", done, size)
@@ -1272,102 +1298,203 @@ class _Loader:
                     break
         return True
 
-    def _scan(self, buf: bytes, base: int, line0: int) -> list[tuple] | None:
-        """The runs of one buffer of whole lines: [(entry, offset, first line, length)], or None."""
-        if not buf.isascii():
-            try:
-                buf.decode("utf-8")
-            except UnicodeDecodeError:
-                return None
-        if b"\r" in buf and buf.count(b"\r") != buf.count(b"\r\n"):
-            return None  # a lone CR ends a line for the csv module: the general path
-        if b'"' in buf and b'"' in buf.translate(None, _NOT_QUOTE_NL).replace(b'""', b""):
-            return None  # a line with an odd number of quotes: perhaps a quoted line break
-        out: list[tuple] = []
-        if self._h == 0:  # no key cells: one entry
-            if self._by_cells.get(()) is None:
-                self.entry_of(())
-            out.append((self._by_cells[()], base, line0, len(buf) - 1))
-            return out
-        if self._head_rx is None:
-            return self._scan_lines(buf, 0, base, line0, out)
-        n = len(buf)
-        find, rfind, count, startswith = buf.find, buf.rfind, buf.count, buf.startswith
-        match = self._head_rx.match
-        heads = self._heads
-        head_entry = self._head_entry
-        append = out.append
-        step = self._step
-        pos = 0
-        line = line0
-        nruns = 0
-        while pos < n:
-            m = match(buf, pos)
-            if m is None:
-                eol = find(b"\n", pos)
-                self._careful(buf[pos:eol], base + pos, line, out)
-                pos = eol + 1
-                line += 1
-                continue
-            hb = buf[pos:m.end()]
-            hit = heads.get(hb)
-            if hit is None:
-                hit = head_entry(hb, m)
-            e, needle = hit
-            if e < 0:  # key cells all blank: perhaps a blank row
-                eol = find(b"\n", pos)
-                self._careful(buf[pos:eol], base + pos, line, out)
-                pos = eol + 1
-                line += 1
-                continue
-            # the run: the lines from pos on that start with the same key cells. Guess its end from the
-            # last run's length, then check that every line up to there starts with them (two counts).
-            j = rfind(needle, pos, pos + step)
-            end = find(b"\n", pos if j < 0 else j + 1) + 1
-            nl = count(b"\n", pos, end)
-            if nl > 1 and count(needle, pos, end - 1) != nl - 1:
-                end = find(b"\n", pos) + 1  # not contiguous: line by line below
-                nl = 1
-            if startswith(hb, end):  # longer than guessed
-                lh = len(needle)
-                while True:
-                    j = rfind(needle, end - 1, end + 2 * (end - pos) + lh)
-                    e2 = find(b"\n", j + 1) + 1
-                    more = count(b"\n", end, e2)
-                    if count(needle, end - 1, e2 - 1) == more:
-                        end = e2
-                        nl += more
-                        if not startswith(hb, end):
-                            break
-                    else:
-                        while startswith(hb, end):
-                            end = find(b"\n", end) + 1
-                            nl += 1
-                        break
-            append((e, base + pos, line, end - pos - 1))
-            step = (end - pos) + ((end - pos) >> 2) + 64
-            line += nl
-            pos = end
-            nruns += 1
-            if nruns == _SHORT_RUNS and pos < _SHORT_BYTES * nruns:  # short runs: the csv module is faster
-                self._step = step
-                return self._scan_lines(buf, pos, base, line, out)
-        self._step = step
-        return out
+    def _run_pattern(self, d: bytes, ncols: int) -> re.Pattern:
+        """The pattern of a run: a line, then the lines after it with the same key cells (back-references),
+        the run captured as its first line and its other lines, and the key cells (a group for each
+        stretch of adjacent key columns, with the delimiter after each cell).
 
-    def _head_entry(self, hb: bytes, m: Any) -> tuple[int, bytes]:
-        """(entry, b"\\n" + hb) of a run's leading cells (the bytes up to and with the delimiter after the
-        last key cell, matched by ``m``); the entry is -1 when its key cells are all blank."""
-        cells = [c.decode("utf-8") for c in m.groups()]
-        if b'"' in hb:  # well-formed quoted cells (the pattern made sure): as the csv module reads them
-            cells = [c[1:-1].replace('""', '"') if c[:1] == '"' else c for c in cells]
-        key = self.keyget(cells)
-        if not "".join(key).strip():
-            e = -1
+        A key cell is unquoted without quotes, or quoted with doubled quotes inside and no line break
+        (what the csv module reads the same way); the columns between key columns likewise; the rest of
+        the line after the last key column is anything (the caller checks its quotes). A line that is no run (a blank or short row, a cell quoted otherwise) matches the
+        other branch, alone (its group is the last): so the matches cover the buffer, and the engine
+        never searches. The quantifiers are possessive: nothing is ever given back.
+        """
+        dd = re.escape(d)
+        cell = rb'(?:"[^"\n]*+(?:""[^"\n]*+)*+"|[^' + dd + rb'"\r\n]*+)'
+        keys = sorted(set(self.key_idx))
+        h = keys[-1] + 1
+        cols = [cell + dd if j < ncols - 1 else cell for j in range(h)]  # each cell with its delimiter
+        first: list[bytes] = []
+        then: list[bytes] = []
+        j, group = 0, 2
+        while j < h:
+            if j in keys:
+                k = j
+                while k + 1 < h and k + 1 in keys:
+                    k += 1
+                first.append(b"(" + b"".join(cols[j:k + 1]) + b")")
+                then.append(b"\\%d" % group)
+                group += 1
+                j = k + 1
+            else:
+                first.append(cols[j])
+                then.append(cols[j])
+                j += 1
+        tail = rb"[^\n]*+\n" if h < ncols else rb"\r?\n"
+        self._key_groups = group - 2
+        self._prefix = self._key_groups == 1 and keys == list(range(h))  # every cell before the rest is a key cell
+        self._trailing = h < ncols  # the last key group ends with a delimiter
+        # the key cells parsed from the groups (in column order) -> the order of keyget
+        perm = [keys.index(j) for j in self.key_idx]
+        self._from_groups = None if perm == list(range(len(keys))) else operator.itemgetter(*perm)
+        self._n_keys = len(keys)
+        self._keys_of = operator.itemgetter(1) if self._key_groups == 1 else operator.itemgetter(slice(1, group - 1))
+        self._quotes_after_keys = False  # met a line with quotes after its key cells
+        # (first line, key groups..., the run's other lines) | a line that is no run
+        return re.compile(b"(" + b"".join(first) + tail + b")((?:" + b"".join(then) + tail + rb")*+)|([^\n]*+\n)")
+
+    def _scan_fast(self, buf: bytes, base: int, line0: int) -> int | bool | None:
+        """The runs of one buffer of whole lines (checked by _whole_lines), appended to the index; the
+        number of lines. None when there is no pattern (no key cells: _scan reads the buffer); False when
+        the file needs the general path (an odd number of quotes on a line)."""
+        if self._run_rx is None:
+            return None
+        found = self._run_rx.findall(buf)  # [(first line, key cells..., other lines, odd line)]: in C
+        firsts = list(map(_FIRST, found))
+        if b"" in firsts:  # a line that is no run
+            return self._scan_odd(buf, base, line0, found)
+        rest = list(map(operator.itemgetter(-2), found))
+        lens = list(map(operator.add, map(len, firsts), map(len, rest)))
+        del firsts
+        if any(rest):  # line ends: 1 + those of the other lines (removed to count them: faster than count)
+            nls = list(map(operator.sub, map(len, rest), map(len, map(bytes.replace, rest, _NL, _EMPTY))))
+            nls = list(map(operator.add, nls, itertools.repeat(1)))
         else:
-            e = self.entry_of(key)
-        hit = self._heads[hb] = (e, b"\n" + hb)
-        return hit
+            nls = [1] * len(lens)
+        del rest
+        keys = list(map(self._keys_of, found))
+        if b'"' in buf:
+            # quotes after the key cells must pair up on each line (else a quoted field may hold a line
+            # break); when the pattern read every quote (all in key cells), there is nothing more to do
+            inside = False
+            if self._prefix and not self._quotes_after_keys:
+                quotes = len(buf) - len(buf.replace(b'"', b""))
+                inside = quotes == sum(map(operator.mul, map(bytes.count, keys, _QUOTE), nls))
+                self._quotes_after_keys = not inside
+            if not inside and b'"' in buf.translate(None, _NOT_QUOTE_NL).replace(b'""', b""):
+                return False
+        heads = self._heads
+        new = [k for k in dict.fromkeys(keys) if k not in heads]
+        if new:
+            cells_of = self._parse_heads(new)
+            if cells_of is None:
+                return self._scan_odd(buf, base, line0, None)
+            by_cells = self._by_cells
+            if "" in map(str.strip, map("".join, cells_of)) or any(map(by_cells.__contains__, cells_of)):
+                # key cells all blank, or met before under other bytes ("A" and A): run by run, so that
+                # entries are numbered in order of first appearance
+                return self._scan_odd(buf, base, line0, found)
+            heads.update(zip(new, self.entries_of(cells_of)))
+        del found
+        ents = list(map(heads.__getitem__, keys))
+        if -1 in ents:  # key cells all blank (met before): line by line
+            return self._scan_odd_keys(buf, base, line0, keys, lens, nls)
+        offs = list(itertools.accumulate(lens, initial=base))
+        offs.pop()
+        lines = list(itertools.accumulate(nls, initial=line0))
+        total = lines.pop() - line0
+        self.run_entry.extend(ents)
+        self.run_off.extend(offs)
+        self.run_line.extend(lines)
+        self.run_len.extend(map(operator.sub, lens, itertools.repeat(1)))
+        return total
+
+    def _scan_odd(self, buf: bytes, base: int, line0: int, found: list[tuple] | None) -> int | bool:
+        """_scan_fast for a buffer with lines that are no run or whose key cells are all blank: those
+        line by line (csv), the others as runs; every line on its own when ``found`` is None."""
+        if b'"' in buf.translate(None, _NOT_QUOTE_NL).replace(b'""', b""):
+            return False
+        if found is None:
+            out: list[tuple] = []
+            n = self._careful_lines(buf, 0, base, line0, buf.count(b"\n"), out)
+            self._add_runs(out)
+            return n
+        keys = [self._keys_of(t) if t[0] else None for t in found]
+        lens = [len(t[0]) + len(t[-2]) if t[0] else len(t[-1]) for t in found]
+        nls = [1 + t[-2].count(b"\n") if t[0] else 1 for t in found]
+        return self._scan_odd_keys(buf, base, line0, keys, lens, nls)
+
+    def _scan_odd_keys(self, buf: bytes, base: int, line0: int, keys: list[Any], lens: list[int], nls: list[int]) -> int:
+        """The runs (their key groups, bytes and lines; no key groups: a line that is no run) one by one."""
+        out: list[tuple] = []
+        pos, line = 0, line0
+        heads = self._heads
+        for k, length, n in zip(keys, lens, nls):
+            e = heads.get(k) if k is not None else -1
+            if e is None:
+                cells = self._parse_heads([k])
+                if cells is None:
+                    e = -1
+                else:
+                    e = self._by_cells.get(cells[0])
+                    if e is None:
+                        e = self.entry_of(cells[0]) if "".join(cells[0]).strip() else -1
+                    heads[k] = e
+            if e >= 0:
+                out.append((e, base + pos, line, length - 1))
+            else:
+                self._careful_lines(buf, pos, base, line, n, out)
+            pos += length
+            line += n
+        self._add_runs(out)
+        return line - line0
+
+    def _careful_lines(self, buf: bytes, pos: int, base: int, line: int, n: int, out: list) -> int:
+        """_careful for the ``n`` lines from ``buf[pos]`` on; n."""
+        for k in range(n):
+            eol = buf.index(b"\n", pos)
+            self._careful(buf[pos:eol], base + pos, line + k, out)
+            pos = eol + 1
+        return n
+
+    def _add_runs(self, out: list[tuple]) -> None:
+        for e, off, line, length in out:
+            self.run_entry.append(e)
+            self.run_off.append(off)
+            self.run_line.append(line)
+            self.run_len.append(length)
+
+    def _parse_heads(self, new: list[Any]) -> list[tuple] | None:
+        """The key cells (keyget's order) of runs, from their key groups' bytes; None if they do not read
+        as the cells expected (not expected: the pattern took them)."""
+        d = self.delimiter
+        n = self._n_keys
+        big = b"\n".join(new if self._key_groups == 1 else map(b"".join, new)) + b"\n"
+        if self._trailing:
+            big = big.replace(d.encode() + b"\n", b"\n")  # cells hold no line break: these are the last delimiters
+        text = big.decode("utf-8")
+        rows: list[Any]
+        if '"' not in text:
+            flat = text.replace("\n", d).split(d)
+            flat.pop()  # after the last line end
+            if len(flat) != n * len(new):
+                return None
+            rows = list(zip(*[iter(flat)] * n))
+        else:
+            lines = text.split("\n")
+            lines.pop()
+            rows = list(self._csv(lines))
+            if n == 1 and [] in rows:  # an empty cell alone
+                rows = [r or [""] for r in rows]
+            if len(rows) != len(new) or set(map(len, rows)) != {n}:
+                return None
+        pick = self._from_groups
+        if pick is None:
+            return list(map(tuple, rows))
+        if len(self.key_idx) == 1:
+            return list(zip(map(pick, rows)))
+        return list(map(pick, rows))
+
+    def _scan_one(self, buf: bytes, base: int, line0: int) -> int | bool:
+        """A buffer of a file without key cells (one entry): one run; the number of lines. False when a
+        line has an odd number of quotes (perhaps a quoted line break: the general path)."""
+        if b'"' in buf and b'"' in buf.translate(None, _NOT_QUOTE_NL).replace(b'""', b""):
+            return False
+        e = self._by_cells.get(())
+        if e is None:
+            e = self.entry_of(())
+        self._add_runs([(e, base, line0, len(buf) - 1)])
+        return buf.count(b"\n")
 
     def _careful(self, raw: bytes, off: int, line: int, out: list) -> None:
         """One line on its own: parsed whole, a blank row skipped, a short one padded."""
@@ -1380,50 +1507,29 @@ class _Loader:
             row = row[:ncols] if n > ncols else row + [""] * (ncols - n)
         out.append((self.entry_of(self.keyget(row)), off, line, len(raw)))
 
-    def _scan_lines(self, buf: bytes, start: int, base: int, line0: int, out: list) -> list[tuple]:
-        """Line by line with the csv module (for short runs), from offset ``start`` of ``buf``."""
-        part = buf[start:]
-        text = part.decode("utf-8")
-        lines = text.split("\n")
-        lines.pop()  # the buffer ends with a line end
-        lens = list(map(len, lines)) if part.isascii() else [len(x.encode("utf-8")) for x in lines]
-        starts = [0, *itertools.accumulate(x + 1 for x in lens)]
-        base += start
-        keyget = self.keyget
-        by_cells = self._by_cells
-        entry_of = self.entry_of
-        i = 0
-        nlines = len(lines)
-        restarts = 0
-        while i < nlines:
-            if restarts > 20:  # many short rows: each on its own
-                for j in range(i, nlines):
-                    self._careful(lines[j].encode("utf-8"), base + starts[j], line0 + j, out)
-                break
-            rows = self._csv(lines[i:] if i else lines)
-            try:
-                for cells, g in itertools.groupby(rows, keyget):
-                    k = len(list(g))
-                    if not any(c.strip() for c in cells):
-                        for j in range(i, i + k):
-                            self._careful(lines[j].encode("utf-8"), base + starts[j], line0 + j, out)
-                    else:
-                        e = by_cells.get(cells)
-                        if e is None:
-                            e = entry_of(cells)
-                        out.append((e, base + starts[i], line0 + i, starts[i + k] - starts[i] - 1))
-                    i += k
-            except IndexError:  # a short row: on its own
-                self._careful(lines[i].encode("utf-8"), base + starts[i], line0 + i, out)
-                i += 1
-                restarts += 1
-        return out
-
 
 _NOT_QUOTE_NL = bytes(b for b in range(256) if b not in (0x22, 0x0A))
-_BLOCK = 8 << 20  # bytes read at a time
-_SHORT_RUNS = 2000  # runs looked at before judging whether they are short
-_SHORT_BYTES = 400  # shorter runs (bytes, on average) are read line by line
+_NL, _EMPTY, _QUOTE = itertools.repeat(b"\n"), itertools.repeat(b""), itertools.repeat(b'"')  # map arguments
+
+
+def _numbered(items: list) -> tuple[list, array]:
+    """(the distinct items in order of first appearance, the number of each item among them)."""
+    distinct = list(dict.fromkeys(items))
+    number = dict(zip(distinct, range(len(distinct))))
+    return distinct, array("i", map(number.__getitem__, items))
+
+
+
+
+def _whole_lines(buf: bytes) -> bool:
+    """Whether the lines of ``buf`` are what the csv module reads as lines: UTF-8, no lone CR."""
+    if not buf.isascii():
+        try:
+            buf.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    return not (b"\r" in buf and buf.count(b"\r") != buf.count(b"\r\n"))
+_BLOCK = 512 << 10  # bytes read at a time (a buffer that stays in the processor's cache)
 
 
 # ------------------------------------------------------------------------------------------ sources
@@ -1442,31 +1548,37 @@ class Source:
         self._views: dict[str, _View] = {}
         self._lookup: _KeyIndex | None = None
         self.from_cache = False
+        # (metric, threshold) -> the ids of the metric names that score at least the threshold for it
+        # (see needed_series); kept by the cache (factcheck._cache) beside the index
+        self.metric_matches: dict[tuple[str, float], tuple[int, ...]] = {}
 
     def lookup(self) -> "_KeyIndex":
         if self._lookup is None:
-            self._lookup = _KeyIndex(self.index)
+            self._lookup = _KeyIndex(self.index, self.metric_matches)
         return self._lookup
 
     def runs_of(self, entries: Iterable[int]) -> Iterator[tuple[int, int, int, int, list[list[str]]]]:
         """The rows of ``entries`` in file order, run by run: (entry, order, step, first line, rows).
         The i-th row of a run is on line ``first line + i`` and sorts as ``order + i * step``."""
         ix = self.index
-        start, off, line = ix.run_start, ix.run_off, ix.run_line
+        sel = ix.runs_of(entries)
+        ent, off, line = ix.run_entry, ix.run_off, ix.run_line
         if ix.kind == "rows":
             rows = ix.rows
-            items = [(off[r], line[r], r, e) for e in entries for r in range(start[e], start[e + 1])]
-            items.sort(key=_FIRST)
-            return ((e, o, 0, ln, [rows[r]]) for o, ln, r, e in items)  # type: ignore[index]
+            return ((ent[r], off[r], 0, line[r], [rows[r]]) for r in sel)  # type: ignore[index]
         length = ix.run_len
-        spans = [(off[r], line[r], length[r], e) for e in entries for r in range(start[e], start[e + 1])]
-        spans.sort(key=_FIRST)
-        return self._read_runs(spans)
+        return self._read_runs([(off[r], line[r], length[r], ent[r]) for r in sel])
 
     def _read_runs(self, spans: list[tuple[int, int, int, int]]) -> Iterator[tuple[int, int, int, int, list[list[str]]]]:
+        reader = functools.partial(csv.reader, delimiter=self.index.delimiter, strict=False)
+        for e, off, line, text in self.read_texts(spans):
+            yield e, off, 1, line, list(reader(text.split("\n")))
+
+    def read_texts(self, spans: list[tuple[int, int, int, int]]) -> Iterator[tuple[int, int, int, str]]:
+        """The text of each span (offset, first line, length, entry) of a CSV file, in the order given
+        (file order): (entry, offset, first line, text)."""
         if _stat(self.path) != self.stat:
             raise InputError(Problem(str(self.path), 0, 0, "the reference file changed while it was being read; run the check again"))
-        reader = functools.partial(csv.reader, delimiter=self.index.delimiter, strict=False)
         with open(self.path, "rb") as f:
             k = 0
             n = len(spans)
@@ -1480,9 +1592,13 @@ class Source:
                     j += 1
                 f.seek(lo)
                 data = f.read(hi - lo + 1)
-                for off, line, length, e in spans[k:j]:
-                    text = data[off - lo:off - lo + length].decode("utf-8")
-                    yield e, off, 1, line, list(reader(text.split("\n")))
+                if data.isascii():  # one decoding, the spans cut from the text (a byte is a character)
+                    text = data.decode("ascii")
+                    for off, line, length, e in spans[k:j]:
+                        yield e, off, line, text[off - lo:off - lo + length]
+                else:
+                    for off, line, length, e in spans[k:j]:
+                        yield e, off, line, data[off - lo:off - lo + length].decode("utf-8")
                 k = j
 
     def dataset(self, spec: ReferenceSpec, wanted: Any = None) -> Dataset:
@@ -1528,7 +1644,7 @@ class _KeyIndex:
     """Lookups over every entry of a Source: by dimension value (as factcheck._engine._dim_index
     normalises it), by metric name, and the metric names' shortlist."""
 
-    def __init__(self, ix: _Index):
+    def __init__(self, ix: _Index, matches: dict[tuple[str, float], tuple[int, ...]] | None = None):
         from factcheck._matching import norm_name as mnorm
 
         self.ix = ix
@@ -1538,6 +1654,7 @@ class _KeyIndex:
         self.alias_map = ix.alias_map
         self._shortlist: Any = None
         self._metric_vid: dict[str, int] | None = None
+        self._matches = {} if matches is None else matches
 
     def norm(self, dim: str) -> dict[str, list[int]]:
         """normalised value (as factcheck._engine._dim_index has it) -> value ids of ``dim``."""
@@ -1555,6 +1672,15 @@ class _KeyIndex:
         for v in vids:
             out.update(order[starts[v]:starts[v + 1]])
         return out
+
+    def metric_matches(self, metric: str, threshold: float) -> tuple[int, ...]:
+        """The ids of the metric names that score at least ``threshold`` for ``metric`` (remembered, and
+        kept with the index by the cache: scoring is most of the work of choosing series)."""
+        hit = self._matches.get((metric, threshold))
+        if hit is None:
+            vid_of = self.metric_vid()
+            hit = self._matches[(metric, threshold)] = tuple(vid_of[name] for name, _ in self.shortlist().matches(metric, threshold))
+        return hit
 
     def entries_of_key(self, key: SeriesKey) -> list[int]:
         sets = None
@@ -1602,9 +1728,11 @@ class _View:
         self._interned: dict[str, str] = {}
         self._meta: dict[tuple, Any] = {}
         self._pcache: dict[str, Any] = {}
-        # entry -> (orders, observations, problems) once materialized
-        self._done: dict[int, tuple[list[int], list[Observation], list[tuple]]] = {}
-        self._keep_all = False
+        self._done: dict[int, _Part] = {}  # entry -> what was read of it
+        self._cell_kit: Any = None
+        self._clean: Any = None
+        self._head_rx: Any = None
+        self._clean_rest: Any = None
 
     # -- metadata -----------------------------------------------------------------------------
     def _meta_of(self, ms: tuple) -> Any:
@@ -1640,58 +1768,74 @@ class _View:
         return (sys.intern(unit), k, word, it(src, src), it(url, url), it(published, published), note, errors)
 
     # -- rows to observations -----------------------------------------------------------------------
-    def _materialize(self, entries: list[int]) -> list[Observation]:
-        """Parse the rows of ``entries`` (not yet done) into observations and problems; every observation,
-        in file order."""
+    def _cells(self) -> Any:
+        """What reading cells needs, made once: constructors, column positions, the plain-number test."""
+        c = self._cell_kit
+        if c is None:
+            ix = self.ix
+            h = ix.header
+            field_names = [f.name for f in dataclasses.fields(Observation)]
+            c = types.SimpleNamespace(
+                make_lazy=_constructor(Observation, [n for n in field_names if n != "value"], {}),
+                make_full=_constructor(Observation, field_names, {"_lazy": None}),
+                # a plain decimal number: ASCII digits, a minus sign, the decimal mark between digits
+                plain=re.compile(r"-?[0-9]+(?:" + re.escape(self.decimal) + r"[0-9]+)?").fullmatch,
+                wide=ix.layout == "wide",
+                value_cols=[(i, p, h[i]) for i, p in ix.period_cols] if ix.layout == "wide" else [],
+                vi=ix.role_at.get("value", -1) if ix.layout != "wide" else -1,
+                pi=ix.role_at.get("period", -1) if ix.layout != "wide" else -1,
+            )
+            c.vname = h[c.vi] if c.vi >= 0 else ""
+            c.pname = h[c.pi] if c.pi >= 0 else ""
+            spans = [(p.start, p.end) for _, p, _ in c.value_cols]
+            c.cols_in_order = spans == sorted(spans)  # a wide row's cells come in period order
+            c.spans = {}  # period cell -> (start, end)
+            self._cell_kit = c
+        return c
+
+    def _period_of(self, text: str) -> Any:
+        """The Period of a period cell, or the SyntaxProblem saying why it is none (remembered)."""
+        p = self._pcache.get(text)
+        if p is None:
+            try:
+                p = parse_period(text.strip())
+            except SyntaxProblem as err:
+                p = err
+            self._pcache[text] = p
+        return p
+
+    def _materialize(self, entries: list[int], runs: Iterable[tuple[int, int, int, int, list[list[str]]]]) -> None:
+        """Parse ``runs`` (the rows of ``entries``, not yet done, as Source.runs_of gives them) into
+        observations and problems, row by row: the general path, and every row that the bulk path of
+        _read_csv does not take."""
         ix = self.ix
         done = self._done
-        for e in entries:
-            done[e] = ([], [], [])
+        parts = {e: _Part() for e in entries}
+        done.update(parts)
         h = ix.header
         ncols = len(h)
         display = self.display
         decimal = self.decimal
         json_cols = ix.json_cols
-        dec_char = decimal
         slow = self.q.slow
         missing = MISSING
-        field_names = [f.name for f in dataclasses.fields(Observation)]
-        make_lazy = _constructor(Observation, [n for n in field_names if n != "value"], {})
-        make_full = _constructor(Observation, field_names, {"_lazy": None})
+        kit = self._cells()
+        make_lazy, make_full, plain_number = kit.make_lazy, kit.make_full, kit.plain
         key_of = ix.key
         metas = ix.metas
         meta_ids = ix.meta_ids
         meta_of = self._meta_of
         meta_col = {r: ix.role_at[r] + 1 for r in METADATA if r in ix.role_at}
         pcache = self._pcache
-
-        def period_of(text: str) -> Any:
-            try:
-                p = parse_period(text.strip())
-            except SyntaxProblem as err:
-                p = err
-            pcache[text] = p
-            return p
-
-        # a plain decimal number: ASCII digits, a minus sign, the decimal mark between digits
-        plain_number = re.compile(r"-?[0-9]+(?:" + re.escape(dec_char) + r"[0-9]+)?").fullmatch
-        wide = ix.layout == "wide"
-        if wide:
-            value_cols = [(i, p, h[i]) for i, p in ix.period_cols]
-            vi = pi = -1
-            vname = pname = ""
-        else:
-            value_cols = []
-            vi = ix.role_at["value"]
-            pi = ix.role_at["period"]
-            vname, pname = h[vi], h[pi]
-
-        everything: list[Observation] = []
-        keep_all = self._keep_all
-        for e, order0, step, line0, rows in self.source.runs_of(entries):
+        period_of = self._period_of
+        wide = kit.wide
+        value_cols = kit.value_cols
+        vi, pi, vname, pname = kit.vi, kit.pi, kit.vname, kit.pname
+        for e, order0, step, line0, rows in runs:
             key = key_of(e)
             meta = meta_of(metas[meta_ids[e]])
-            ords, lst, probs = done[e]
+            part = parts[e]
+            ords, lst, probs = part.ords, part.obs, part.probs
             unit, source, url, published, note, lazy, qcache, errors = meta
             line = line0 - 1
             for row in rows:
@@ -1722,11 +1866,8 @@ class _View:
                         s = raw.strip()
                         # fast path: a plain decimal number (every digit significant); checked now, built lazily
                         if plain_number(s) is not None and len(s) < 300:
-                            obs = make_lazy(display, line, cname, ci + 1, key, period, s, unit, source, url, published, note, lazy)
-                            lst.append(obs)
+                            lst.append(make_lazy(display, line, cname, ci + 1, key, period, s, unit, source, url, published, note, lazy))
                             ords.append(order)
-                            if keep_all:
-                                everything.append(obs)
                             continue
                         if not s or s in missing:
                             continue
@@ -1740,11 +1881,8 @@ class _View:
                                 continue
                             if len(qcache) < _QCACHE_MAX:
                                 qcache[s] = q
-                        obs = make_full(display, line, cname, ci + 1, key, period, q, s, q.unit, source, url, published, note)
-                        lst.append(obs)
+                        lst.append(make_full(display, line, cname, ci + 1, key, period, q, s, q.unit, source, url, published, note))
                         ords.append(order)
-                        if keep_all:
-                            everything.append(obs)
                     continue
                 raw = row[vi]
                 if not raw or raw.isspace():
@@ -1765,11 +1903,8 @@ class _View:
                         probs.append((order, line, col, f"period '{t}' in column '{pname}' is not a period ({period.message})"))
                     continue
                 if plain_number(s) is not None and len(s) < 300:
-                    obs = make_lazy(display, line, vname, vi + 1, key, period, s, unit, source, url, published, note, lazy)
-                    lst.append(obs)
+                    lst.append(make_lazy(display, line, vname, vi + 1, key, period, s, unit, source, url, published, note, lazy))
                     ords.append(order)
-                    if keep_all:
-                        everything.append(obs)
                     continue
                 q = qcache.get(s)
                 if q is None:
@@ -1781,40 +1916,327 @@ class _View:
                         continue
                     if len(qcache) < _QCACHE_MAX:
                         qcache[s] = q
-                obs = make_full(display, line, vname, vi + 1, key, period, q, s, q.unit, source, url, published, note)
-                lst.append(obs)
+                lst.append(make_full(display, line, vname, vi + 1, key, period, q, s, q.unit, source, url, published, note))
                 ords.append(order)
-                if keep_all:
-                    everything.append(obs)
-        return everything
+        for part in parts.values():
+            part.nonempty = bool(part.obs)
+
+    def _read_csv(self, entries: list[int]) -> None:
+        """The rows of ``entries`` (not yet done) of a CSV file, in bulk: the runs read at once, and the
+        cells the observations need checked in bulk (every value cell a plain number, a missing mark or
+        empty; every period cell a period; no row of another width; no bad metadata): a tidy table's a
+        column at a time (see _columns); a wide table's period cells, when they are the rest of each line
+        after the key cells, by one pattern over all those rests. Entries whose rows pass keep them,
+        their observations made on first use (_Part.make); the others are read again row by row
+        (_materialize), which finds their problems."""
+        ix = self.ix
+        src = self.source
+        sel = ix.runs_of(entries)
+        off, line, length, ent = ix.run_off, ix.run_line, ix.run_len, ix.run_entry
+        spans = [(off[r], line[r], length[r], ent[r]) for r in sel]
+        texts: list[list[str]] = []  # the lines of each run
+        runs: list[tuple[int, int, int, int, int]] = []  # (entry, first row, rows, first line, order)
+        rows = 0
+        for e, o, ln, text in src.read_texts(spans):
+            lines = text.split("\n") if "\n" in text else [text]
+            runs.append((e, rows, len(lines), ln, o))
+            texts.append(lines)
+            rows += len(lines)
+        kit = self._cells()
+        ncols = len(ix.header)
+        want = [kit.vi, kit.pi] if not kit.wide else [ci for ci, _, _ in kit.value_cols]
+        metas, meta_ids, meta_of = ix.metas, ix.meta_ids, self._meta_of
+        careful = {e for e in entries if meta_of(metas[meta_ids[e]])[7]}  # a bad scale cell
+        h, lines = self._rests(texts, min(want))
+        del texts
+        bad: set[int]
+        d = ix.delimiter
+        if kit.wide and lines is not None and d not in "0123456789-+" + self.decimal and not any(d in m for m in MISSING):
+            # every cell after the key cells is a period cell or an ignored one: all are checked
+            bad = self._unclean_rests("\n".join(lines), lines, ncols - h)
+            nonempty = list(map(_DIGIT, lines))  # checked: a cell with a digit is a number
+            build: Callable[..., Any] = functools.partial(self._build_rests, lines=lines, h=h)
+        else:
+            got = self._columns("\n".join(lines), h, rows, want) if lines is not None else None
+            if got is None:  # another way of quoting, or a row of another width: the csv module, row by row
+                got, short = self._columns_by_row(src, spans, rows, want)
+                where = list(itertools.accumulate(r[2] for r in runs))
+                careful.update(runs[bisect_right(where, i)][0] for i in short)
+            cols = dict(zip(want, got))
+            if not kit.wide:
+                vals, ptexts = cols[kit.vi], cols[kit.pi]
+                bad = self._unclean(vals)
+                wrong = {t for t in set(ptexts) if self._period_of(t).__class__ is SyntaxProblem}
+                if wrong:
+                    bad.update(i for i, t in enumerate(ptexts) if t in wrong)
+                nonempty = list(map(operator.not_, map(_ABSENT.__contains__, vals)))
+            else:
+                bad = {i % max(rows, 1) for i in self._unclean(list(itertools.chain.from_iterable(got)))}
+                nonempty = list(map(operator.not_, map(_ABSENT.issuperset, zip(*got))))
+            build = functools.partial(self._build_cols, cols=cols)
+        if bad:
+            where = list(itertools.accumulate(r[2] for r in runs))  # a bad row's run
+            careful.update(runs[bisect_right(where, i)][0] for i in bad)
+        done = self._done
+        for e in entries:
+            done[e] = _Part()
+        for e, a, n, ln, o in runs:
+            if e not in careful:
+                part = done[e]
+                if part.make is None:
+                    part.make, part.chunks = build, []
+                part.chunks.append((a, n, ln, o))
+                if not part.nonempty and any(nonempty[a:a + n]):
+                    part.nonempty = True
+        if careful:
+            todo = [e for e in entries if e in careful]
+            self._materialize(todo, src.runs_of(todo))
+
+    def _rests(self, texts: list[list[str]], first: int) -> tuple[int, list[str] | None]:
+        """(h, the rest of every line after its first h cells, without CR), when those cells are the key
+        cells and column ``first`` comes after them: every line of a run then starts with the same
+        characters (the index's pattern took the run's lines by a back-reference to those cells; the
+        first and last line are checked here), which go. (h, None) otherwise."""
+        ix = self.ix
+        h = max(ix.key_cols) + 1 if ix.key_cols else 0
+        if not (ix.key_cols == list(range(h)) and 0 < h <= first):
+            return h, None
+        head = self._head_rx
+        if head is None:
+            dd = re.escape(ix.delimiter)
+            cell = r'(?:"[^"\n]*+(?:""[^"\n]*+)*+"|[^' + dd + r'"\r\n]*+)'
+            head = self._head_rx = re.compile((cell + dd) * h)
+        rests: list[str] = []
+        add, more = rests.append, rests.extend
+        match = head.match
+        for lines in texts:
+            first_line = lines[0]
+            m = match(first_line)
+            if m is None:
+                return h, None
+            cut = m.end()
+            if len(lines) == 1:
+                add(first_line[cut:])
+                continue
+            if not lines[-1].startswith(first_line[:cut]):
+                return h, None
+            more(map(operator.itemgetter(slice(cut, None)), lines))
+        if "\r" in rests[0] or "\r" in rests[-1]:  # a line end (\r\n): there is no other CR
+            rests = [r.replace("\r", "") for r in rests]
+        return h, rests
+
+    def _columns(self, body: str, h: int, rows: int, want: list[int]) -> list[list[str]] | None:
+        """The cells of columns ``want`` (a list a column) of the rests of lines from _rests: split at
+        once by the delimiter where there is no quote, else where every cell is quoted, by the quotes
+        and delimiters; else by the csv module. None when some line has another number of cells."""
+        if not rows:
+            return [[] for _ in want]
+        d = self.ix.delimiter
+        k = len(self.ix.header) - h
+        flat: list[str] | None = None
+        if '"' not in body:
+            flat = body.replace("\n", d).split(d)
+        elif "\0" not in body:
+            # every cell quoted ("a","","b"): the quotes and delimiters between cells, then the quotes at
+            # either end of each line, go; no quote nor delimiter may be left
+            t = ("\n" + body.replace('"' + d + '"', "\0") + "\n").replace('\n"', "\n").replace('"\n', "\n")
+            if '"' not in t and d not in t:
+                flat = t[1:-1].replace("\n", "\0").split("\0")
+        if flat is not None:
+            if len(flat) != rows * k:
+                return None
+            return [flat[j - h::k] for j in want]
+        rows_of = list(csv.reader(body.split("\n"), delimiter=d, strict=False))
+        if len(rows_of) != rows or set(map(len, rows_of)) != {k}:
+            return None
+        return [list(map(operator.itemgetter(j - h), rows_of)) for j in want]
+
+    def _columns_by_row(self, src: "Source", spans: list[tuple[int, int, int, int]], rows: int,
+                        want: list[int]) -> tuple[list[list[str]], set[int]]:
+        """The cells of columns ``want`` of the rows of ``spans``, row by row (csv module), and the rows of
+        another width (their cells are padded with empty ones)."""
+        ncols = len(self.ix.header)
+        out: list[list[str]] = [[] for _ in want]
+        short: set[int] = set()
+        i = 0
+        for _, _, _, _, rws in src._read_runs(spans):
+            for row in rws:
+                if len(row) != ncols:
+                    short.add(i)
+                    row = (row + [""] * ncols)[:ncols]
+                for col, j in zip(out, want):
+                    col.append(row[j])
+                i += 1
+        if i != rows:  # a quoted line break after all: every row is suspect
+            short.update(range(rows))
+        return out, short
+
+    def _unclean_rests(self, body: str, lines: list[str], k: int) -> set[int]:
+        """The rows (of ``lines``, the rests of a wide table's rows: its period cells) that do not have
+        ``k`` cells each empty, a missing mark or a plain number shorter than 300 characters, quoted or
+        not."""
+        rx = self._clean_rest
+        if rx is None:
+            d = re.escape(self.ix.delimiter)
+            num, marks = self._clean_parts()
+            v = r"(?:" + num + r'|(?=[^"\n' + d + "])(?:" + marks + "))?+"  # (an empty cell tries no mark)
+            cell = r'(?>"' + v + '"|' + v + ")"
+            row = cell + r"(?:" + d + cell + r")*+"
+            rx = self._clean_rest = (re.compile(r"(?:" + row + r"\n)*+"), re.compile(row))
+        d = self.ix.delimiter
+        if set(map(str.count, lines, itertools.repeat(d))) == {k - 1} and rx[0].fullmatch(body + "\n") is not None:
+            return set()
+        return {i for i, line in enumerate(lines) if line.count(d) != k - 1 or rx[1].fullmatch(line) is None}
+
+    def _clean_parts(self) -> tuple[str, str]:
+        """Patterns: a plain number (of fewer than 300 characters: longer ones are taken row by row), a
+        missing mark."""
+        num = r"-?+[0-9]{1,150}+(?:" + re.escape(self.decimal) + r"[0-9]{1,148}+)?+"
+        marks = "|".join(re.escape(m) for m in sorted(MISSING, key=len, reverse=True))
+        return num, marks
+
+    def _unclean(self, cells: list[str]) -> set[int]:
+        """The cells (their positions) that are neither empty, nor a missing mark, nor a plain number
+        (of fewer than 300 characters)."""
+        clean = self._clean
+        if clean is None:
+            num, marks = self._clean_parts()
+            clean = self._clean = (re.compile(r"(?:" + num + r"\n)*+"), re.compile(r"(?:(?:" + num + "|" + marks + r")?+\n)*+"),
+                                   re.compile(r"(?:" + num + "|" + marks + r")?+"))
+        if not cells:
+            return set()
+        text = "\n".join(cells) + "\n"
+        if clean[0].fullmatch(text) is not None or clean[1].fullmatch(text) is not None:
+            return set()
+        return {i for i, m in enumerate(map(clean[2].fullmatch, cells)) if m is None}
+
+    def _build_cols(self, e: int, chunks: list[tuple[int, int, int, int]], cols: dict[int, list[str]]) -> tuple[list[int], list[Observation], bool]:
+        """The observations of entry ``e`` from its cells (``cols``: column -> the cells of the rows read
+        by _read_csv, which checked them; ``chunks``: its runs there): (orders, observations, whether
+        they are in period order already)."""
+        ix = self.ix
+        kit = self._cells()
+        make = kit.make_lazy
+        display = self.display
+        key = ix.key(e)
+        unit, source, url, published, note, lazy, _, _ = self._meta_of(ix.metas[ix.meta_ids[e]])
+        absent = _ABSENT
+        ords: list[int] = []
+        obs: list[Observation] = []
+        add_ord, add = ords.append, obs.append
+        if kit.wide:
+            value_cols = [(cols[ci], ci + 1, period, cname) for ci, period, cname in kit.value_cols]
+            for a, n, line0, order0 in chunks:
+                for i in range(a, a + n):
+                    line = line0 + i - a
+                    for cells, column, period, cname in value_cols:
+                        raw = cells[i]
+                        if raw not in absent:
+                            add(make(display, line, cname, column, key, period, raw, unit, source, url, published, note, lazy))
+                            add_ord(order0 + i - a)
+            return ords, obs, kit.cols_in_order and sum(n for _, n, _, _ in chunks) == 1
+        vals, ptexts = cols[kit.vi], cols[kit.pi]
+        column, vname = kit.vi + 1, kit.vname
+        pcache = self._pcache
+        spans = kit.spans
+        last: tuple = ()
+        in_order = True
+        for a, n, line0, order0 in chunks:
+            for i in range(a, a + n):
+                raw = vals[i]
+                if raw not in absent:
+                    t = ptexts[i]
+                    period = pcache[t]
+                    add(make(display, line0 + i - a, vname, column, key, period, raw, unit, source, url, published, note, lazy))
+                    add_ord(order0 + i - a)
+                    if in_order:
+                        span = spans.get(t)
+                        if span is None:
+                            span = spans[t] = (period.start, period.end)
+                        in_order = last <= span
+                        last = span
+        return ords, obs, in_order
+
+    def _build_rests(self, e: int, chunks: list[tuple[int, int, int, int]], lines: list[str], h: int) -> tuple[list[int], list[Observation], bool]:
+        """The observations of entry ``e`` of a wide table from the rests of its lines (its period cells,
+        checked by _unclean_rests: no cell holds a quote or delimiter but those around it), as _build_cols."""
+        ix = self.ix
+        kit = self._cells()
+        make = kit.make_lazy
+        display = self.display
+        key = ix.key(e)
+        unit, source, url, published, note, lazy, _, _ = self._meta_of(ix.metas[ix.meta_ids[e]])
+        absent = _ABSENT
+        d = ix.delimiter
+        value_cols = [(ci - h, ci + 1, period, cname) for ci, period, cname in kit.value_cols]
+        ords: list[int] = []
+        obs: list[Observation] = []
+        add_ord, add = ords.append, obs.append
+        for a, n, line0, order0 in chunks:
+            for i in range(n):
+                cells = lines[a + i].replace('"', "").split(d)
+                for j, column, period, cname in value_cols:
+                    raw = cells[j]
+                    if raw not in absent:
+                        add(make(display, line0 + i, cname, column, key, period, raw, unit, source, url, published, note, lazy))
+                        add_ord(order0 + i)
+        return ords, obs, kit.cols_in_order and sum(n for _, n, _, _ in chunks) == 1
+
+    def _part(self, e: int) -> "_Part":
+        """The part of entry ``e`` (read), its observations made."""
+        part = self._done[e]
+        if part.make is not None:
+            make, part.make = part.make, None
+            gc_was_on = gc.isenabled()
+            gc.disable()  # many new objects, none garbage: the cyclic collector would look at them for nothing
+            try:
+                part.ords, part.obs, part.in_order = make(e, part.chunks)
+                part.chunks = None
+            finally:
+                if gc_was_on:
+                    gc.enable()
+        return part
+
+    def _series_obs(self, entries: list[int]) -> list[Observation]:
+        """The observations of one series (its entries): in period order, file order within a period."""
+        if len(entries) == 1:
+            part = self._part(entries[0])
+            if part.in_order:
+                return part.obs  # (the caller copies it)
+            lst = list(part.obs)
+        else:
+            lst = self._merged(entries)
+        if len(lst) > 1:
+            lst.sort(key=_PERIOD_SPAN)
+        return lst
+
+    def _merged(self, entries: list[int]) -> list[Observation]:
+        """The observations of ``entries`` in file order (a wide row's cells in column order)."""
+        parts = [self._part(e) for e in entries]
+        if len(parts) == 1:
+            return list(parts[0].obs)
+        merged = [(o, i, k) for i, p in enumerate(parts) for k, o in enumerate(p.ords)]
+        merged.sort(key=_FIRST)  # stable: a wide row's cells keep their column order
+        return [parts[i].obs[k] for _, i, k in merged]
 
     def dataset(self, entries: Iterable[int], complete: bool) -> Dataset:
         entries = list(entries)
         todo = [e for e in entries if e not in self._done]
-        fresh: list[Observation] | None = None
         if todo:
             gc_was_on = gc.isenabled()
             gc.disable()
-            self._keep_all = len(todo) == len(entries) > 1
             try:
-                fresh = self._materialize(todo)
+                if self.ix.kind == "csv" and type(self.source) is Source:
+                    self._read_csv(todo)
+                else:
+                    self._materialize(todo, self.source.runs_of(todo))
             finally:
                 if gc_was_on:
                     gc.enable()
         ix = self.ix
         done = self._done
         P = _Problems(self.display)
-        # every observation and problem of these entries, in file order
-        parts = [done[e] for e in entries]
-        problems = [p for _, _, probs in parts for p in probs]
-        if len(parts) == 1:
-            observations = list(parts[0][1])
-        elif fresh is not None and len(todo) == len(entries):
-            observations = fresh
-        else:
-            merged = [(o, i, k) for i, (ords, _, _) in enumerate(parts) for k, o in enumerate(ords)]
-            merged.sort(key=_FIRST)  # stable: a wide row's cells keep their column order
-            observations = [parts[i][1][k] for _, i, k in merged]
+        problems = [p for e in entries for p in done[e].probs]
         if problems:
             problems.sort(key=_FIRST)
             for _, line, col, msg in problems:
@@ -1822,24 +2244,17 @@ class _View:
         if ix.aborted:
             _replay(ix.row_problems, P)
         P.raise_if_any()
+        by_key: dict[SeriesKey, list[int]] = {}
+        for e in entries:
+            by_key.setdefault(ix.key(e), []).append(e)
         series: dict[SeriesKey, list[Observation]] = {}
-        keys = [ix.key(e) for e in entries]
-        for key in keys:
-            series.setdefault(key, [])
-        if len(series) == len(entries):
-            for key, (_, obs, _) in zip(keys, parts):
-                series[key] = list(obs)
-        else:
-            for o in observations:
-                series[o.dims].append(o)
-        for k in [k for k, v in series.items() if not v]:
-            del series[k]
-        for lst in series.values():
-            if len(lst) > 1:
-                lst.sort(key=_PERIOD_SPAN)
+        for key, ents in by_key.items():
+            ents = [e for e in ents if done[e].nonempty]
+            if ents:
+                series[key] = _Lazy.deferred(functools.partial(self._series_obs, ents))
         return Dataset(
             path=self.display,
-            observations=observations,
+            observations=_Lazy.deferred(functools.partial(self._merged, [e for e in entries if done[e].nonempty])),
             series=series,
             alias_map=ix.alias_map,
             dimensions=ix.dimensions,
@@ -1847,6 +2262,84 @@ class _View:
             header=tuple(ix.header),
             complete=complete,
         )
+
+
+class _Part:
+    """An entry as a view has read it: its problems, whether it has observations, and the observations
+    (with their orders: file order) once made; until they are, ``make(entry, chunks)`` makes them
+    (``chunks``: where its rows are in what _read_csv read)."""
+
+    __slots__ = ("probs", "ords", "obs", "make", "chunks", "nonempty", "in_order")
+
+    def __init__(self) -> None:
+        self.probs: list[tuple] = []
+        self.ords: list[int] = []
+        self.obs: list[Observation] = []
+        self.make: Callable[..., tuple[list[int], list[Observation], bool]] | None = None
+        self.chunks: list[tuple[int, int, int, int]] | None = None
+        self.nonempty = False
+        self.in_order = False  # obs are in period order already
+
+
+_ABSENT = MISSING | {""}  # cells that are no observation, as written (a plain number never is one)
+_DIGIT = re.compile("[0-9]").search
+
+
+class _Lazy(list):
+    """A list made on first use: the observations of a series, which a Dataset holds for every series a
+    claims file may need, though many are never looked at. Every way of reading it (len, iteration,
+    indexing, comparison, pickling ...) first fills it; then it is the list it holds."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._make: Callable[[], list] | None = None
+
+    @classmethod
+    def deferred(cls, make: Callable[[], list]) -> "_Lazy":
+        out = list.__new__(cls)  # empty, as __init__ would leave it
+        out._make = make
+        return out
+
+    def _fill(self) -> None:
+        make = self._make
+        if make is not None:
+            self._make = None
+            list.extend(self, make())
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        self._fill()
+        return (list, (list(self),))
+
+    def __radd__(self, other: Any) -> Any:
+        if not isinstance(other, list):
+            return NotImplemented
+        self._fill()
+        return list.__add__(other, self)
+
+
+def _filled(name: str) -> Callable[..., Any]:
+    base = getattr(list, name)
+
+    def method(self: _Lazy, *args: Any, **kw: Any) -> Any:
+        if self._make is not None:
+            self._fill()
+        for a in args:
+            if a.__class__ is _Lazy and a._make is not None:
+                a._fill()
+        return base(self, *args, **kw)
+
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
+for _name in ("__iter__", "__reversed__", "__len__", "__getitem__", "__contains__", "__eq__", "__ne__", "__lt__",
+              "__le__", "__gt__", "__ge__", "__repr__", "__add__", "__mul__", "__rmul__", "__iadd__", "__imul__",
+              "__setitem__", "__delitem__", "append", "extend", "insert", "pop", "remove", "clear", "index", "count",
+              "copy", "sort", "reverse", "__sizeof__"):
+    setattr(_Lazy, _name, _filled(_name))
+del _name
 
 
 _PERIOD_SPAN = operator.attrgetter("period.start", "period.end")
@@ -1876,13 +2369,13 @@ def claim_requests(cf: Any) -> list[tuple[dict[str, str], str | None]] | None:
     """(dimensions, metric) of every claim of a claims file and of every ref/sum/growth of its compute
     expressions (as factcheck._compute's Resolver makes them); None, meaning every series, when an
     expression cannot be read (the check reports it)."""
-    from factcheck._compute import Resolver
-    from factcheck._expr import parse_expr
-
     out: list[tuple[dict[str, str], str | None]] = []
     for claim in cf.claims:
         out.append((dict(claim.dims), claim.metric))
         for text in claim.compute:
+            from factcheck._compute import Resolver  # (imported only for a claims file with expressions)
+            from factcheck._expr import parse_expr
+
             try:
                 expr = parse_expr(text, known_ids=[], compute=True)
                 resolver = Resolver(claim, [], None, cf.settings)  # type: ignore[arg-type]
@@ -1966,30 +2459,42 @@ def needed_series(source: Source, requests: Iterable[tuple[dict[str, str], str |
     from factcheck._matching import norm_name as mnorm
 
     lk = source.lookup()
+    ix = lk.ix
+    metric_ids = ix.ids[ix.key_dims.index("metric")] if "metric" in lk.dims else None
     out: set[int] = set()
     seen: set[tuple] = set()
+    entities: dict[tuple[str, str], set[int]] = {}  # (dimension, value) -> its entries
+    # the entries of some entity dimensions (a claim's), and those grouped by metric (made when a second
+    # claim is about them: None until a first is)
+    scoped: dict[tuple, tuple[set[int], dict[int, list[int]] | None]] = {}
     everything = None
     for dims, metric in requests:
-        sig = (tuple(sorted(dims.items())), metric)
-        if sig in seen:
+        where = tuple(sorted(dims.items()))
+        if (where, metric) in seen:
             continue
-        seen.add(sig)
+        seen.add((where, metric))
         ent: set[int] | None = None
         if dims:
-            for name, value in dims.items():
-                if name not in lk.dims:
-                    ent = set()  # the dataset lacks a dimension the claim names
-                    break
-                norm = lk.norm(name)
-                names = set(book.names(value))
-                canon = lk.alias_map.get(name, {}).get(mnorm(value))
-                if canon is not None:
-                    names |= book.names(canon)
-                vids = [v for n in names for v in norm.get(n, ())]
-                got = lk.entries_with(name, vids)
-                ent = got if ent is None else ent & got
-                if not ent:
-                    break
+            hit = scoped.get(where)
+            if hit is None:
+                for name, value in where:
+                    got = entities.get((name, value))
+                    if got is None:
+                        if name not in lk.dims:
+                            got = set()  # the dataset lacks a dimension the claim names
+                        else:
+                            norm = lk.norm(name)
+                            names = set(book.names(value))
+                            canon = lk.alias_map.get(name, {}).get(mnorm(value))
+                            if canon is not None:
+                                names |= book.names(canon)
+                            got = lk.entries_with(name, [v for n in names for v in norm.get(n, ())])
+                        entities[(name, value)] = got
+                    ent = got if ent is None else ent & got
+                    if not ent:
+                        break
+                hit = scoped[where] = (ent or set(), None)
+            ent = hit[0]
             if not ent:
                 continue
         if metric is None:
@@ -2000,12 +2505,25 @@ def needed_series(source: Source, requests: Iterable[tuple[dict[str, str], str |
             else:
                 out |= ent
             continue
-        if "metric" not in lk.dims:
+        if metric_ids is None:
             continue
-        matched = lk.shortlist().matches(metric, threshold)
-        if not matched:
+        vids = lk.metric_matches(metric, threshold)
+        if not vids:
             continue
-        vid_of = lk.metric_vid()
-        got = lk.entries_with("metric", [vid_of[name] for name, _ in matched])
-        out |= got if ent is None else (got & ent)
+        if ent is None:
+            out |= lk.entries_with("metric", vids)
+            continue
+        by_metric = scoped[where][1]
+        if by_metric is None:  # the first claim about these entities: their entries are looked at
+            scoped[where] = (ent, {})
+            wanted = set(vids)
+            out.update(e for e in ent if metric_ids[e] in wanted)
+            continue
+        if not by_metric:  # a second: grouped by metric, for it and every other claim about them
+            for e in ent:
+                by_metric.setdefault(metric_ids[e], []).append(e)
+        for v in vids:
+            got = by_metric.get(v)
+            if got:
+                out.update(got)
     return Needed(frozenset(out))

@@ -2,7 +2,8 @@
 
 A :class:`Report` holds one :class:`FileReport` per claims file; each holds a :class:`ClaimResult` per
 claim (its verdict and evidence) and the file's :class:`Finding` objects (checks across claims and
-against the document). Output formats in :mod:`factcheck.output` turn a report into text.
+against the document). Output formats in :mod:`factcheck.output` turn a report into text. The records
+built once a claim are made by an ``__init__`` that sets their slots directly (factcheck._fastinit).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from factcheck._errors import Problem
+from factcheck._fastinit import fast_init
 from factcheck._rules import BY_CODE, VERDICT_CODES
 
 SEVERITY_RANK = {"ok": 0, "info": 1, "warning": 2, "error": 3}
@@ -26,12 +28,14 @@ VERDICT_SEVERITY = {
 }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Gap:
     absolute: float  # in the claim's unit and base scale (USD, not billions)
     relative: float | None  # relative to the reference value; None when the reference is 0 or unbounded
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Value:
     """A quantity as shown in a report: the text and its interval in base units."""
@@ -46,6 +50,7 @@ class Value:
     hedge: str = ""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Evidence:
     dataset: str  # display path of the reference file, or "compute"
@@ -66,6 +71,7 @@ class Evidence:
     rows: tuple[int, ...] = ()  # every row that went into it
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Candidate:
     series: str
@@ -74,6 +80,7 @@ class Candidate:
     row: int | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Location:
     path: str
@@ -83,6 +90,7 @@ class Location:
     end_column: int | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ClaimResult:
     id: str
@@ -114,6 +122,7 @@ class ClaimResult:
         return VERDICT_CODES.get(self.verdict)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Finding:
     code: str
@@ -133,6 +142,7 @@ class Finding:
         return rule.name if rule else self.code
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class RelationResult:
     """A declared relation and how it came out over the claims' intervals."""

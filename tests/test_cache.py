@@ -265,3 +265,102 @@ def test_entry_key_check(tmp_path: Path) -> None:
     entry.rename(entry.with_name("0" * 40 + "-" + entry.name.split("-")[1]))
     assert DiskCache(tmp_path / "cache")._read_entry(entry.with_name("0" * 40 + "-" + entry.name.split("-")[1]),
                                                     "x") is None
+
+
+# --------------------------------------------------------------------------- the format
+
+
+def _old_file(tmp_path: Path, name: str = "data.csv", text: str = DATA) -> Path:
+    data = tmp_path / name
+    data.write_text(text, encoding="utf-8")
+    old = time.time() - 60
+    os.utime(data, (old, old))
+    return data
+
+
+@pytest.mark.parametrize("name, text, kw", [
+    ("data.csv", DATA, {}),
+    ("wide.csv", '"country","code","2020","2021",\n"Uzbekistan","UZ","1","2",\n"Korea, Rep.","KR","","3",\n',
+     {"aliases": ["code"]}),
+    ("data.json", '[{"country": "Uzbekistan", "metric": "exports", "period": 2021, "value": 16.66}]', {}),
+    ("quoted.csv", 'country,metric,period,value\n"A\nB",exports,2021,1\n', {}),
+])
+def test_entry_round_trip(tmp_path: Path, name: str, text: str, kw: dict) -> None:
+    """An index is stored as marshal data (arrays as bytes) and reads back equal, lookups made meanwhile
+    included."""
+    from factcheck._cache import decode_index, encode_index
+    from factcheck._reference import _build_index
+
+    spec = ReferenceSpec(path=_old_file(tmp_path, name, text), display_path=name, columns={"subject": "country"}, **kw)
+    ix, _ = _build_index(spec, None, None)
+    ix.inverted("subject")
+    back = decode_index(encode_index(ix))
+    assert back == ix and _cache._sound(back)
+    assert isinstance(encode_index(ix), bytes) and b"pickle" not in encode_index(ix)
+
+
+def _requests() -> list[tuple[dict, str]]:
+    return [({"subject": "Uzbekistan"}, "exports"), ({"subject": "Kazakhstan"}, "exports"), ({}, "imports")]
+
+
+def _needed(src) -> frozenset:
+    from factcheck._matching import AliasBook
+    from factcheck._reference import needed_series
+
+    return needed_series(src, _requests(), AliasBook(), 60.0).entries
+
+
+def test_metric_matches_are_kept_beside_the_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The metric names a claim's metric matched are kept (a .match file) and serve the next run without
+    scoring; matches scored by other code, or a damaged file, are not used."""
+    from factcheck import _reference
+
+    data = _old_file(tmp_path)
+    dc = DiskCache(tmp_path / "cache")
+    src = open_source(_spec(data), cache=dc)
+    first = _needed(src)
+    assert first and len(src.metric_matches) == 2
+    dc.flush()
+    (match,) = sorted((tmp_path / "cache").rglob("*.match"))
+
+    def no_scoring(*a, **k):
+        raise AssertionError("scored again")
+
+    with monkeypatch.context() as m:
+        m.setattr(_reference.MetricShortlist, "matches", no_scoring)
+        src = open_source(_spec(data), cache=DiskCache(tmp_path / "cache"))
+        assert src.from_cache and _needed(src) == first
+    with monkeypatch.context() as m:
+        m.setattr(_cache, "_MATCHER", ["other code"])
+        src = open_source(_spec(data), cache=DiskCache(tmp_path / "cache"))
+        assert src.from_cache and not src.metric_matches
+    for damage in (b"garbage", match.read_bytes()[:-3], b""):
+        match.write_bytes(damage)
+        dc = DiskCache(tmp_path / "cache")
+        src = open_source(_spec(data), cache=dc)
+        assert src.from_cache and not src.metric_matches and not match.exists()
+        assert _needed(src) == first
+        dc.flush()
+        assert match.exists(), "written again"
+
+
+def test_entry_of_other_shape_is_rebuilt(tmp_path: Path) -> None:
+    """An entry whose bytes are sound but whose content is not an index this code reads (values out of
+    range) is ignored and removed, never a crash."""
+    import marshal
+
+    from factcheck._cache import MAGIC, _digest, encode_index
+
+    data = _old_file(tmp_path)
+    dc = DiskCache(tmp_path / "cache")
+    src = open_source(_spec(data), cache=dc)
+    dc.flush()
+    (entry,) = sorted((tmp_path / "cache").rglob("*.idx"))
+    key = entry.name[:-4]
+    fields = list(marshal.loads(encode_index(src.index)))
+    fields[13] = ("i", bytes(4) * (len(src.index.meta_ids) - 1) + (99).to_bytes(4, sys.byteorder))  # meta_ids
+    for payload in (marshal.dumps(tuple(fields)), marshal.dumps((1, 2, 3)), marshal.dumps(None)):
+        entry.write_bytes(MAGIC + f"{key} {_digest(payload)} {len(payload)}\n".encode("ascii") + payload)
+        src = open_source(_spec(data), cache=DiskCache(tmp_path / "cache"))
+        assert not src.from_cache and not entry.exists()
+        assert [o.raw for o in src.dataset(_spec(data)).observations] == ["15.1", "16.66", "25.5", "60.3"]

@@ -124,7 +124,6 @@ def _general_only(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_fast_index_reads_like_the_general_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int) -> None:
     """The byte-level index (runs of lines) gives what the csv module row by row gives: observations,
     series and their order, aliases, problems and their order; with tiny read blocks too."""
-    monkeypatch.setattr(R, "_SHORT_RUNS", 3 if block < 100 else R._SHORT_RUNS)
     fast_used = 0
     for seed in range(250):
         rng = random.Random(seed)
@@ -363,3 +362,127 @@ def test_plain_numbers_read_as_the_value_grammar_reads_them(tmp_path: Path, deci
     for o in ds.observations:
         want = parse_value(o.raw, reference=True, decimal=decimal)
         assert (o.value.interval, o.value.unit, o.value.hedge) == (want.interval, want.unit, want.hedge), o.raw
+
+
+# --------------------------------------------------------------------------- the bulk read of a CSV file's rows
+
+
+def _wb_wide(rng: random.Random, series: int, quote_all: bool, nl: str, bad: str | None) -> str:
+    """A World Bank download: every cell quoted, a delimiter after the last column, early years empty."""
+    years = [str(y) for y in range(1990, 2001)]
+    q = (lambda c: '"' + c.replace('"', '""') + '"') if quote_all else (
+        lambda c: '"' + c.replace('"', '""') + '"' if ("," in c or '"' in c) else c)
+    lines = [",".join(q(c) for c in ["Country Name", "Country Code", "Indicator Name", "Indicator Code", *years]) + ","]
+    names = ["Korea, Rep.", "Bahamas, The", 'The "Big" One', "Uzbekistan", "Côte d'Ivoire"]
+    for i in range(series):
+        cells = [names[i % len(names)], f"C{i % len(names)}", rng.choice(WDI), f"I.{i}"]
+        for k in range(len(years)):
+            r = rng.random()
+            cells.append("" if r < 0.3 else ".." if r < 0.35 else f"{rng.uniform(-1e6, 1e9):.{rng.randint(0, 3)}f}")
+        if bad is not None and i == series // 2:
+            cells[-3] = bad
+        lines.append(",".join(q(c) for c in cells) + ",")
+    return nl.join(lines) + nl
+
+
+def _wb_tidy(rng: random.Random, series: int, quote_all: bool, nl: str, bad: str | None) -> str:
+    q = (lambda c: '"' + c.replace('"', '""') + '"') if quote_all else (
+        lambda c: '"' + c.replace('"', '""') + '"' if ("," in c or '"' in c) else c)
+    lines = ["Country Name,Country Code,Indicator Name,period,value"]
+    names = ["Korea, Rep.", "Uzbekistan", 'The "Big" One', "Kazakhstan"]
+    for i in range(series):
+        name, ind = names[i % len(names)], rng.choice(WDI)
+        for year in range(2010, 2010 + rng.randint(1, 6)):
+            value = rng.choice(["", "..", f"{rng.uniform(-1e3, 1e6):.2f}", str(rng.randint(0, 10**9))])
+            lines.append(",".join(q(c) for c in [name, f"C{i % len(names)}", ind, str(year), value]))
+    if bad is not None:
+        lines.insert(len(lines) // 2, ",".join(q(c) for c in [names[0], "C0", WDI[0], "2015", bad]))
+    return nl.join(lines) + nl
+
+
+@pytest.mark.parametrize("layout", ["wide", "tidy"])
+@pytest.mark.parametrize("quote_all", [True, False])
+@pytest.mark.parametrize("nl", ["\n", "\r\n"])
+@pytest.mark.parametrize("bad", [None, "abc", " 7 ", "1" * 400, "5.6 billion", '"q"'])
+def test_bulk_read_like_row_by_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str, quote_all: bool,
+                                   nl: str, bad: str | None) -> None:
+    """A file the index reads from its bytes has its rows read in bulk (the cells after the key cells split
+    at once, checked a column at a time, observations made on first use): the same observations,
+    series and problems as the csv module row by row; every wanted subset too."""
+    rng = random.Random(hash((layout, quote_all, nl, bad)) % 1000)
+    make = _wb_wide if layout == "wide" else _wb_tidy
+    path = tmp_path / "t.csv"
+    path.write_bytes(make(rng, 40, quote_all, nl, bad).encode("utf-8"))
+    kw = {"path": path, "display_path": "d/t.csv", "layout": layout,
+          "columns": {"subject": "Country Name", "metric": "Indicator Name"}, "aliases": ["Country Code"]}
+    ix, _ = R._build_index(ReferenceSpec(**kw), None, None)
+    assert ix.kind == "csv"
+    row_by_row: list[int] = []
+    real = R._View._materialize
+    monkeypatch.setattr(R._View, "_materialize", lambda self, e, runs: row_by_row.extend(e) or real(self, e, runs))
+    fast = _read(kw)
+    monkeypatch.setattr(R._View, "_materialize", real)
+    if bad is None:
+        assert not row_by_row, "clean rows are read in bulk"
+    with monkeypatch.context() as m:
+        _general_only(m)
+        general = _read(kw)
+    assert fast == general
+    if bad in ("abc", '"q"'):
+        assert fast[0] == "problems" and any(bad in p for p in fast[1])
+    elif bad != "1" * 400:  # (that one is read by the value grammar)
+        assert fast[0] == "ok"
+    for k in range(3):
+        def wanted(dims: dict, k: int = k) -> bool:
+            return hash(tuple(sorted(dims.items()))) % 3 != k
+
+        part = _read(kw, wanted)
+        with monkeypatch.context() as m:
+            _general_only(m)
+            assert part == _read(kw, wanted)
+
+
+def test_bulk_read_makes_observations_on_first_use(tmp_path: Path) -> None:
+    """Reading a dataset checks every cell of the series it holds, but makes their observations when a
+    series (or the list of all observations) is first looked at; each once, shared by both."""
+    path = tmp_path / "t.csv"
+    path.write_text(_wb_tidy(random.Random(1), 30, False, "\n", None), encoding="utf-8")
+    ds = load_dataset(ReferenceSpec(path=path, columns={"subject": "Country Name", "metric": "Indicator Name"}))
+    lists = list(ds.series.values())
+    assert all(isinstance(v, R._Lazy) and v._make is not None for v in lists)
+    first = lists[0]
+    assert len(first) > 0 and first._make is None and lists[1]._make is not None
+    assert [o for v in lists for o in v] and all(v._make is None for v in lists)
+    by_id = {id(o) for v in lists for o in v}
+    assert {id(o) for o in ds.observations} == by_id, "the series and the list of all hold the same objects"
+
+
+def test_lazy_list_is_a_list() -> None:
+    made: list[int] = []
+
+    def make() -> list[int]:
+        made.append(1)
+        return [3, 1, 2]
+
+    def lazy() -> R._Lazy:
+        return R._Lazy.deferred(make)
+
+    assert lazy() == [3, 1, 2] and [3, 1, 2] == lazy() and lazy() != [1] and not (lazy() != [3, 1, 2])
+    assert len(lazy()) == 3 and list(lazy()) == [3, 1, 2] and lazy()[-1] == 2 and lazy()[1:] == [1, 2]
+    assert 2 in lazy() and sorted(lazy()) == [1, 2, 3] and bool(lazy()) and not R._Lazy.deferred(list)
+    assert lazy() + [4] == [3, 1, 2, 4] and [0] + lazy() == [0, 3, 1, 2] and lazy() == lazy()
+    assert repr(lazy()) == "[3, 1, 2]" and lazy() < [4] and max(lazy()) == 3 and tuple(lazy()) == (3, 1, 2)
+    a = lazy()
+    a.append(5)
+    a.sort()
+    assert a == [1, 2, 3, 5] and a.index(5) == 3 and a.count(1) == 1
+    import copy
+    import pickle
+
+    for b in (pickle.loads(pickle.dumps(lazy())), copy.copy(lazy()), copy.deepcopy(lazy())):
+        assert b == [3, 1, 2] and type(b) is list
+    assert R._Lazy([1, 2]) == [1, 2] and R._Lazy() == []
+    n = len(made)
+    c = lazy()
+    assert len(made) == n, "made on first use only"
+    assert len(c) == 3 and len(c) == 3 and len(made) == n + 1
