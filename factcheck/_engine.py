@@ -46,7 +46,8 @@ def load_datasets(cf: ClaimsFile, cache: dict | None = None, options: Any = None
     expressions): see factcheck._reference.needed_series. ``cache``, a dict shared by the files of a run,
     keeps each file's index (one per file and options, whatever its display path). ``options`` (the
     run's CheckOptions) may set ``use_cache`` (the .factcheck_cache folder), ``engine`` ("auto",
-    "python" or "duckdb") and ``progress`` (a callback, see factcheck._reference.ProgressFn).
+    "python" or "duckdb") and ``progress`` (a callback, see factcheck._reference.ProgressFn). The judge
+    reuses the metric scores that chose the series (see _share_metric_names).
     """
     from factcheck._reference import check_spec, claim_requests, needed_series, open_source
 

@@ -183,3 +183,22 @@ def test_numbers_keep_twelve_significant_digits(x) -> None:
     expected = None if not math.isfinite(x) else int(x) if x.is_integer() and abs(x) < 2**53 else float(f"{x:.12g}")
     got = json_format._num(x)
     assert type(got) is type(expected) and repr(got) == repr(expected)
+
+
+def test_the_fast_path_knows_every_value_of_claim_dict() -> None:
+    """Claims with every kind of field take the fast path: their values, as the formatter takes them
+    from the ClaimResult, are claim_dict's, in order (a field added to one and not the other fails here)."""
+    v = Value("5.6 billion USD", 5.55e9, 5.65e9, True, False, "USD", "billion", "about")
+    e = Evidence(dataset="d.csv", row=3, series="exports · UZ", score=97.5, value=v, period="2021", source="Stat.uz",
+                 verdict="contradicted", gap=Gap(-1e8, -0.0178), url="https://x", published="2022-01-01",
+                 column="value", column_index=4, how="tiled", detail="a + b", rows=(3, 4))
+    full = ClaimResult(id="c1", verdict="disputed", line=3, column=5, claimed=v, period="2021", kind="flow",
+                       metric="exports", dimensions=(("subject", "UZ"), ("partner", "RU")), quote="q",
+                       quote_location=Location("doc.txt", 2, 7), forecast=True, evidence=(e, e),
+                       candidates=(Candidate("a", 81.0, "d.csv", 2),), reason="why", gap=Gap(1.0, None),
+                       ignored=("D202",), ignore_reason="so", note="n")
+    bare = ClaimResult(id="c2", verdict="unverified", line=9, column=1, claimed=v, period="2021", kind="stock")
+    for c in (full, bare):
+        values: list = []
+        json_format._placeholders(json_format.claim_dict(c), values)
+        assert json_format._claim_leaves(c, dict(c.dimensions)) == values

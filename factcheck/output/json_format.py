@@ -5,13 +5,14 @@ ensure_ascii=False, allow_nan=False)`` and a newline, written faster:
 
 * :func:`dumps_indented` gives json.dumps' indented text from the json module's C encoder, which does
   whole containers at once but indents nothing: each container is encoded with the item separator of
-  its depth ("," and the newline and indentation of its items), nested containers (written the same
-  way) standing in for placeholders. The json module would write the indented text one small string
-  at a time, in Python.
+  its depth ("," and the newline and indentation of its items), a placeholder standing for each nested
+  container, which is written the same way and put in its place. The json module would write the
+  indented text one small string at a time, in Python.
 * The claims, most of the document, are not built as dicts at all: :class:`_Claims` takes the plain
   values of a claim (in the order claim_dict has them) straight from the ClaimResult, encodes them with
   one call of the C encoder, and puts them into a template of the claim's shape, made once from
-  claim_dict's own dict for that shape and checked against it.
+  claim_dict's own dict for that shape and checked against it. A field added to claim_dict goes into
+  _claim_leaves too (tests/test_json_format.py says so when it is missing).
 """
 
 from __future__ import annotations
@@ -308,14 +309,13 @@ class _Claims:
     dumps_indented would write it.
 
     A claim's plain values, in the order they stand in claim_dict's dict (:func:`_claim_leaves`), are
-    put into the template of the claim's shape (depth, dimension names, how many pieces of evidence,
-    rows, candidates ...): the text of that claim_dict's dict written by dumps_indented with every value
-    a placeholder, cut at the placeholders. The values of all the claims are encoded by one call of the
-    C encoder (a list, items separated by a newline, which no encoded value contains). A template is
-    made from the first claim of its shape, and used only if the values claim_dict gives that claim
-    are the ones _claim_leaves gives. A claim with anything else than plain values, a float that is
-    not finite, or the placeholder's text among its values, is written from its claim_dict by
-    dumps_indented.
+    put into the template of the claim's shape (indentation, depth, dimension names, how many pieces of
+    evidence, rows, candidates ...): the text of that claim_dict's dict written by dumps_indented with
+    every value a placeholder, cut at the placeholders. The values of all the claims are encoded by one
+    call of the C encoder (a list, items separated by a newline, which no encoded value contains). A
+    template is made from the first claim of its shape, and used only if the values claim_dict gives
+    that claim are the ones _claim_leaves gives. A claim with anything else than plain values, or a
+    float that is not finite, is written from its claim_dict by dumps_indented.
     """
 
     __slots__ = ("claims",)
@@ -365,8 +365,8 @@ class _Claims:
             return None
         if not _PLAIN.issuperset(map(type, leaves)):
             return None
-        shape = (depth, tuple(dims), c.quote_location is None, c.gap is None, len(c.candidates), len(c.ignored),
-                 tuple([(e.gap is None, len(e.rows)) for e in c.evidence]))
+        shape = (w.unit, depth, tuple(dims), c.quote_location is None, c.gap is None, len(c.candidates),
+                 len(c.ignored), tuple([(e.gap is None, len(e.rows)) for e in c.evidence]))
         template = self._templates.get(shape, False)
         if template is False:
             template, lasting = _template(c, leaves, w, depth)
@@ -426,7 +426,8 @@ def _claim_leaves(c: ClaimResult, dims: dict[str, Any]) -> list[Any]:
     """The plain values of claim_dict(c), in its order (see _Claims); ``dims`` is dict(c.dimensions)."""
     v = c.claimed
     out = [c.id, c.verdict, c.severity, c.code, c.line, c.column,
-           v.text, _num(v.low), _num(v.high), v.unit, v.low_closed, v.high_closed, v.scale_word or None, v.hedge or None,
+           v.text, _num(v.low), _num(v.high), v.unit, v.low_closed, v.high_closed, v.scale_word or None,
+           v.hedge or None,
            c.period, c.kind, c.metric]
     out += dims.values()
     out += (c.forecast, c.quote)
