@@ -64,18 +64,7 @@ class Interval:
     def meets(self, other: "Interval") -> bool:
         """True when the two intervals share at least one point (their intersection is not empty;
         worked out here without building it, as every verdict asks this)."""
-        if self.low > other.low:
-            low, low_closed = self.low, self.low_closed
-        elif self.low < other.low:
-            low, low_closed = other.low, other.low_closed
-        else:
-            low, low_closed = self.low, self.low_closed and other.low_closed
-        if self.high < other.high:
-            high, high_closed = self.high, self.high_closed
-        elif self.high > other.high:
-            high, high_closed = other.high, other.high_closed
-        else:
-            high, high_closed = self.high, self.high_closed and other.high_closed
+        low, high, low_closed, high_closed = self._common_ends(other)
         if low > high:
             return False
         if low == high:
@@ -83,6 +72,10 @@ class Interval:
         return True
 
     def intersection(self, other: "Interval") -> "Interval":
+        return Interval(*self._common_ends(other))
+
+    def _common_ends(self, other: "Interval") -> tuple[float, float, bool, bool]:
+        """The ends of the intersection: (low, high, low_closed, high_closed); low > high when empty."""
         if self.low > other.low:
             low, low_closed = self.low, self.low_closed
         elif self.low < other.low:
@@ -95,7 +88,7 @@ class Interval:
             high, high_closed = other.high, other.high_closed
         else:
             high, high_closed = self.high, self.high_closed and other.high_closed
-        return Interval(low, high, low_closed, high_closed)
+        return low, high, low_closed, high_closed
 
     def gap(self, other: "Interval") -> float:
         """Distance between the two intervals: 0 when they meet or touch."""
