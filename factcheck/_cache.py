@@ -7,8 +7,9 @@ What is kept
     loads in milliseconds and runs no code). A warm run loads the index, works out which series its
     claims need and reads only those rows from the file itself. So a warm cache serves any claims
     file, and the cache stays a few percent of the data's size. Beside an entry, a ``.match`` file
-    keeps the metric names each metric of a claim matched (factcheck._reference.needed_series), valid
-    for the code that scored them (a digest of factcheck._matching's source and rapidfuzz's version).
+    keeps the metric names each metric of a claim matched, with their scores (the shortlist of
+    factcheck._reference.needed_series, which the judge asks too), valid for the code that scored them
+    (a digest of factcheck._matching's source and rapidfuzz's).
 Keys
     An entry is named by the file's content hash (SHA-256 of its bytes, computed while the file is
     indexed, so a cold run reads the file once) and a digest of everything else that changes how it
@@ -24,7 +25,8 @@ Where
     The folder holds a ``CACHEDIR.TAG`` and a ``.gitignore`` (``*``).
 Safety
     A corrupt, truncated or foreign entry or match file (wrong magic, checksum, version or key, or a
-    shape the code does not expect) is ignored and rebuilt, never a crash; a cache that cannot be written (read-only folder, full disk) is silently
+    shape the code does not expect) is ignored and rebuilt, never a crash; a cache that cannot be
+    written (read-only folder, full disk) is silently
     not written. Writes are atomic (a temporary file, then ``os.replace``). Entries are written only
     when the whole run had no input problems (``flush``), so bad input writes nothing.
 """
@@ -46,6 +48,7 @@ ENV_DIR = "FACTCHECK_CACHE_DIR"
 FORMAT = 3  # bump when the index's layout changes (its fields are part of the key as well)
 MAGIC = b"factcheck-index\n"
 MATCH_MAGIC = b"factcheck-matches\n"
+MAX_MATCHES = 100_000  # metric matches kept beside an entry, at most (more are not written)
 RACY_NS = 2_000_000_000  # a file changed this close to its record is hashed again
 _ROOT_MARKERS = ("pyproject.toml", "factcheck.toml", ".git")
 
@@ -260,7 +263,8 @@ class DiskCache:
             names = len(index.values[index.key_dims.index("metric")]) if "metric" in index.key_dims else 0
             if not isinstance(got, dict) or not all(
                     isinstance(k, tuple) and len(k) == 2 and isinstance(k[0], str) and isinstance(k[1], (int, float))
-                    and isinstance(v, tuple) and all(isinstance(i, int) and 0 <= i < names for i in v)
+                    and isinstance(v, tuple) and all(isinstance(m, tuple) and len(m) == 2 and isinstance(m[0], int)
+                                                     and 0 <= m[0] < names and isinstance(m[1], float) for m in v)
                     for k, v in got.items()):
                 raise ValueError("shape")
             return got
@@ -298,7 +302,7 @@ class DiskCache:
             content_hash, options = key.split("-")
             target = self._entry_path(content_hash, options)
             try:
-                payload = index if isinstance(index, bytes) else encode_index(index)
+                payload = index if isinstance(index, bytes) else encode_index(index)  # (ValueError: not marshallable)
                 self._prepare()
                 head = MAGIC + f"{key} {_digest(payload)} {len(payload)}\n".encode("ascii")
                 _atomic_write(target, head + payload)
@@ -308,21 +312,21 @@ class DiskCache:
                     _unlink(self._entry_path(old[1], options))
                     _unlink(self._match_path(old[1], options))
                 written += 1
-            except OSError:
+            except (OSError, ValueError):
                 continue
         self.pending.clear()
         for path, sig, content in self.pending_stats:
             self._write_stat(path, sig, content)
         self.pending_stats.clear()
         for content, options, source, known in self.matches:
-            if len(source.metric_matches) > known:  # matches found in this run: kept for the next
+            if known < len(source.metric_matches) <= MAX_MATCHES:  # matches found in this run: kept for the next
                 self._write_matches(content, options, source.metric_matches)
         self.matches.clear()
         return written
 
     def _write_matches(self, content: str, options: str, matches: dict) -> None:
         try:
-            payload = marshal.dumps(matches)
+            payload = marshal.dumps(matches, 0)
             self._prepare()
             head = MATCH_MAGIC + f"{content}-{options} {matcher_digest()} {_digest(payload)} {len(payload)}\n".encode("ascii")
             _atomic_write(self._match_path(content, options), head + payload)
@@ -349,8 +353,9 @@ class DiskCache:
 
 
 # ---------------------------------------------------------------------------------------------- the format
-# An entry's payload is marshal data: a tuple of the index's fields, in the order of _FIELDS, with every
-# array as (typecode, bytes) and the period columns as their positions (the headers are parsed again).
+# An entry's payload is marshal data (version 0, so that equal indexes give equal bytes): a tuple of the
+# index's fields, in the order of _FIELDS, with every array as (typecode, bytes) and the period columns as
+# their positions (the headers are parsed again).
 
 _FIELDS = ("kind", "header", "header_line", "layout", "role_at", "dim_at", "period_cols", "dimensions", "alias_map",
            "key_dims", "values", "ids", "metas", "meta_ids", "run_entry", "run_off", "run_line", "run_len", "rows",
@@ -373,7 +378,7 @@ def encode_index(index: Any) -> bytes:
         elif name == "inv":
             v = {d: (arr(starts), arr(order)) for d, (starts, order) in v.items()}
         out.append(v)
-    return marshal.dumps(tuple(out), 4)
+    return marshal.dumps(tuple(out), 0)  # version 0: the same bytes for equal values (no references, no interning)
 
 
 def decode_index(payload: Any) -> Any:
@@ -498,8 +503,12 @@ def take_pending(run_cache: dict | None) -> list:
     out = []
     for folder, dc in (run_cache or {}).get(_DISK, {}).items():
         if dc.pending or dc.pending_stats:
-            pending = [(p, k, encode_index(ix) if not isinstance(ix, bytes) else ix, c, s)
-                       for p, k, ix, c, s in dc.pending]
+            pending = []
+            for p, k, ix, c, s in dc.pending:
+                try:
+                    pending.append((p, k, encode_index(ix) if not isinstance(ix, bytes) else ix, c, s))
+                except ValueError:  # not marshallable: not kept (a cache is never an error)
+                    continue
             out.append((folder, pending, list(dc.pending_stats)))
             dc.pending.clear()
             dc.pending_stats.clear()

@@ -56,6 +56,7 @@ Reading only what the claims need
 from __future__ import annotations
 
 import collections
+import contextlib
 import csv
 import dataclasses
 import functools
@@ -192,7 +193,9 @@ class Dataset:
 
     path: str  # display path
     observations: list[Observation]  # in file order (a list made on first use: see _Lazy)
-    series: dict[SeriesKey, list[Observation]]  # each list sorted by period (stable: file order within); made on first use
+    # each list sorted by period (stable: file order within), made on first use; its ``units`` (the set of
+    # its observations' units) is known before
+    series: dict[SeriesKey, list[Observation]]
     alias_map: dict[str, dict[str, str]]  # dimension -> norm_name(alias) -> value as written
     dimensions: tuple[str, ...] = ()  # every dimension name, sorted (constants from set: included)
     layout: str = "tidy"  # the layout used ("tidy" or "wide")
@@ -759,7 +762,8 @@ def open_source(spec: ReferenceSpec, *, cache: Any = None, progress: ProgressFn 
     check_spec(spec)
     path = spec.path
     if cache is not None:
-        src = cache.load(spec)
+        with _collector_paused():
+            src = cache.load(spec)
         if src is not None:
             return src
     if engine == "duckdb" or (engine == "auto" and _wants_duckdb(path, cache is None)):
@@ -823,31 +827,28 @@ def _build_index(spec: ReferenceSpec, hasher: Any, progress: ProgressFn | None) 
         raise InputError(Problem(*claims_pos, f"reference file '{display}' cannot be read ({e.strerror or e})")) from None
 
     loader = _Loader(spec, display, problems, header, header_line, layout, decimal, entry_scale or (1.0, ""), json_cols)
-    gc_was_on = gc.isenabled()
-    gc.disable()  # millions of acyclic objects: the cyclic collector would rescan them again and again
     hashed = False
     try:
-        loader.plan()
-        problems.raise_if_any()
-        loader.prepare()
-        fast = False
-        if head is not None:
-            close()  # the fast path reads the bytes itself
-            fast = loader.index_csv(path, head, hasher, progress)
-            hashed = fast
-            if not fast:  # start again on the general path
-                loader.reset()
-                head = _csv_rows(path, display, problems, suffix == ".tsv", recorder)
-                rows, close = head.rows, head.close
-        if not fast:
-            try:
-                loader.index_rows(rows)
-            except _Abort:
-                loader.aborted = True
+        with _collector_paused():
+            loader.plan()
+            problems.raise_if_any()
+            loader.prepare()
+            fast = False
+            if head is not None:
+                close()  # the fast path reads the bytes itself
+                fast = loader.index_csv(path, head, hasher, progress)
+                hashed = fast
+                if not fast:  # start again on the general path
+                    loader.reset()
+                    head = _csv_rows(path, display, problems, suffix == ".tsv", recorder)
+                    rows, close = head.rows, head.close
+            if not fast:
+                try:
+                    loader.index_rows(rows)
+                except _Abort:
+                    loader.aborted = True
     finally:
         close()
-        if gc_was_on:
-            gc.enable()
     index = loader.index()
     if recorder.calls:
         # indexing stopped at a bad row: the rows before it are checked as a full read would have, in
@@ -859,6 +860,19 @@ def _build_index(spec: ReferenceSpec, hasher: Any, progress: ProgressFn | None) 
 
 def _nothing() -> None:
     pass
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off meanwhile: reading makes many objects and no garbage cycle, and
+    the collector would look at each of them, and at everything made before, again and again."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 class _Recorder:
@@ -1305,9 +1319,11 @@ class _Loader:
 
         A key cell is unquoted without quotes, or quoted with doubled quotes inside and no line break
         (what the csv module reads the same way); the columns between key columns likewise; the rest of
-        the line after the last key column is anything (the caller checks its quotes). A line that is no run (a blank or short row, a cell quoted otherwise) matches the
-        other branch, alone (its group is the last): so the matches cover the buffer, and the engine
-        never searches. The quantifiers are possessive: nothing is ever given back.
+        the line after the last key column is anything (the caller checks that its quotes pair up: else
+        a quoted field may hold a line break, and the file goes down the general path). A line that is
+        no run (a blank or short row, a cell quoted otherwise) matches the other branch, alone (its
+        group is the last): so the matches cover the buffer, and the engine never searches. The
+        quantifiers are possessive: nothing is ever given back.
         """
         dd = re.escape(d)
         cell = rb'(?:"[^"\n]*+(?:""[^"\n]*+)*+"|[^' + dd + rb'"\r\n]*+)'
@@ -1333,22 +1349,21 @@ class _Loader:
         tail = rb"[^\n]*+\n" if h < ncols else rb"\r?\n"
         self._key_groups = group - 2
         self._prefix = self._key_groups == 1 and keys == list(range(h))  # every cell before the rest is a key cell
+        self._quotes_after_keys = False  # met a line with quotes after its key cells
         self._trailing = h < ncols  # the last key group ends with a delimiter
         # the key cells parsed from the groups (in column order) -> the order of keyget
         perm = [keys.index(j) for j in self.key_idx]
         self._from_groups = None if perm == list(range(len(keys))) else operator.itemgetter(*perm)
         self._n_keys = len(keys)
         self._keys_of = operator.itemgetter(1) if self._key_groups == 1 else operator.itemgetter(slice(1, group - 1))
-        self._quotes_after_keys = False  # met a line with quotes after its key cells
         # (first line, key groups..., the run's other lines) | a line that is no run
         return re.compile(b"(" + b"".join(first) + tail + b")((?:" + b"".join(then) + tail + rb")*+)|([^\n]*+\n)")
 
-    def _scan_fast(self, buf: bytes, base: int, line0: int) -> int | bool | None:
+    def _scan_fast(self, buf: bytes, base: int, line0: int) -> int | bool:
         """The runs of one buffer of whole lines (checked by _whole_lines), appended to the index; the
-        number of lines. None when there is no pattern (no key cells: _scan reads the buffer); False when
-        the file needs the general path (an odd number of quotes on a line)."""
-        if self._run_rx is None:
-            return None
+        number of lines. False when the file needs the general path (an odd number of quotes on a line).
+        The buffer's runs, their lengths and key cells are taken by one findall; only the key cells of
+        runs not met before are parsed (together), and new entries numbered in order of appearance."""
         found = self._run_rx.findall(buf)  # [(first line, key cells..., other lines, odd line)]: in C
         firsts = list(map(_FIRST, found))
         if b"" in firsts:  # a line that is no run
@@ -1371,7 +1386,7 @@ class _Loader:
                 quotes = len(buf) - len(buf.replace(b'"', b""))
                 inside = quotes == sum(map(operator.mul, map(bytes.count, keys, _QUOTE), nls))
                 self._quotes_after_keys = not inside
-            if not inside and b'"' in buf.translate(None, _NOT_QUOTE_NL).replace(b'""', b""):
+            if not inside and not _quotes_pair(buf):
                 return False
         heads = self._heads
         new = [k for k in dict.fromkeys(keys) if k not in heads]
@@ -1402,7 +1417,7 @@ class _Loader:
     def _scan_odd(self, buf: bytes, base: int, line0: int, found: list[tuple] | None) -> int | bool:
         """_scan_fast for a buffer with lines that are no run or whose key cells are all blank: those
         line by line (csv), the others as runs; every line on its own when ``found`` is None."""
-        if b'"' in buf.translate(None, _NOT_QUOTE_NL).replace(b'""', b""):
+        if b'"' in buf and not _quotes_pair(buf):
             return False
         if found is None:
             out: list[tuple] = []
@@ -1464,9 +1479,17 @@ class _Loader:
             big = big.replace(d.encode() + b"\n", b"\n")  # cells hold no line break: these are the last delimiters
         text = big.decode("utf-8")
         rows: list[Any]
+        flat: list[str] | None = None
         if '"' not in text:
             flat = text.replace("\n", d).split(d)
             flat.pop()  # after the last line end
+        elif "\0" not in text:
+            # every cell quoted ("a","b, c"): the quotes and delimiters between cells, then the quotes at
+            # either end of each line, go; no quote may be left (one inside a cell is doubled)
+            t = ("\n" + text.replace('"' + d + '"', "\0")).replace('\n"', "\n").replace('"\n', "\n")
+            if '"' not in t:
+                flat = t[1:-1].replace("\n", "\0").split("\0")
+        if flat is not None:
             if len(flat) != n * len(new):
                 return None
             rows = list(zip(*[iter(flat)] * n))
@@ -1488,7 +1511,7 @@ class _Loader:
     def _scan_one(self, buf: bytes, base: int, line0: int) -> int | bool:
         """A buffer of a file without key cells (one entry): one run; the number of lines. False when a
         line has an odd number of quotes (perhaps a quoted line break: the general path)."""
-        if b'"' in buf and b'"' in buf.translate(None, _NOT_QUOTE_NL).replace(b'""', b""):
+        if b'"' in buf and not _quotes_pair(buf):
             return False
         e = self._by_cells.get(())
         if e is None:
@@ -1510,6 +1533,12 @@ class _Loader:
 
 _NOT_QUOTE_NL = bytes(b for b in range(256) if b not in (0x22, 0x0A))
 _NL, _EMPTY, _QUOTE = itertools.repeat(b"\n"), itertools.repeat(b""), itertools.repeat(b'"')  # map arguments
+
+
+def _quotes_pair(buf: bytes) -> bool:
+    """Whether every line of ``buf`` has an even number of quotes."""
+    only = buf.translate(None, _NOT_QUOTE_NL)  # the quotes and line ends
+    return not any(n & 1 for n in set(map(len, only.split(b"\n"))))
 
 
 def _numbered(items: list) -> tuple[list, array]:
@@ -1548,9 +1577,9 @@ class Source:
         self._views: dict[str, _View] = {}
         self._lookup: _KeyIndex | None = None
         self.from_cache = False
-        # (metric, threshold) -> the ids of the metric names that score at least the threshold for it
-        # (see needed_series); kept by the cache (factcheck._cache) beside the index
-        self.metric_matches: dict[tuple[str, float], tuple[int, ...]] = {}
+        # (metric, threshold) -> (id of a metric name that scores at least the threshold for it, score)...
+        # (see needed_series, MetricShortlist); kept by the cache (factcheck._cache) beside the index
+        self.metric_matches: dict[tuple[str, float], tuple[tuple[int, float], ...]] = {}
 
     def lookup(self) -> "_KeyIndex":
         if self._lookup is None:
@@ -1644,7 +1673,7 @@ class _KeyIndex:
     """Lookups over every entry of a Source: by dimension value (as factcheck._engine._dim_index
     normalises it), by metric name, and the metric names' shortlist."""
 
-    def __init__(self, ix: _Index, matches: dict[tuple[str, float], tuple[int, ...]] | None = None):
+    def __init__(self, ix: _Index, matches: dict[tuple[str, float], tuple[tuple[int, float], ...]] | None = None):
         from factcheck._matching import norm_name as mnorm
 
         self.ix = ix
@@ -1674,13 +1703,14 @@ class _KeyIndex:
         return out
 
     def metric_matches(self, metric: str, threshold: float) -> tuple[int, ...]:
-        """The ids of the metric names that score at least ``threshold`` for ``metric`` (remembered, and
-        kept with the index by the cache: scoring is most of the work of choosing series)."""
+        """The ids of the metric names that score at least ``threshold`` for ``metric`` (with their
+        scores, remembered by the shortlist and kept with the index by the cache: scoring is most of
+        the work of choosing series)."""
         hit = self._matches.get((metric, threshold))
         if hit is None:
-            vid_of = self.metric_vid()
-            hit = self._matches[(metric, threshold)] = tuple(vid_of[name] for name, _ in self.shortlist().matches(metric, threshold))
-        return hit
+            self.shortlist().matches(metric, threshold)
+            hit = self._matches[(metric, threshold)]
+        return tuple([i for i, _ in hit])
 
     def entries_of_key(self, key: SeriesKey) -> list[int]:
         sets = None
@@ -1706,13 +1736,20 @@ class _KeyIndex:
         return self.ix.values[self.ix.key_dims.index("metric")] if "metric" in self.dims else []
 
     def shortlist(self) -> "MetricShortlist":
+        """The metric names' shortlist, its answers those kept for this index (``matches``)."""
         if self._shortlist is None:
-            self._shortlist = MetricShortlist(self.metric_names())
+            self._shortlist = MetricShortlist(self.metric_names(), self._matches)
         return self._shortlist
 
 
 class _View:
-    """A Source as seen from one display path: its materialized entries."""
+    """A Source as seen from one display path: the entries read so far (_Part), each read once.
+
+    A CSV file's entries are read in bulk (_read_csv): their rows checked, their observations made when
+    a series is first looked at; others (and entries with a problem) row by row (_materialize), their
+    observations made at once. Either way every problem of the rows read is known when a Dataset is
+    made, and the Datasets of several claims files share the observations.
+    """
 
     def __init__(self, source: Source, spec: ReferenceSpec, display: str):
         self.source = source
@@ -1730,9 +1767,8 @@ class _View:
         self._pcache: dict[str, Any] = {}
         self._done: dict[int, _Part] = {}  # entry -> what was read of it
         self._cell_kit: Any = None
-        self._clean: Any = None
         self._head_rx: Any = None
-        self._clean_rest: Any = None
+        self._meta_units: dict[int, frozenset[str]] = {}  # metadata id -> {its unit}
 
     # -- metadata -----------------------------------------------------------------------------
     def _meta_of(self, ms: tuple) -> Any:
@@ -1951,10 +1987,13 @@ class _View:
         del texts
         bad: set[int]
         d = ix.delimiter
-        if kit.wide and lines is not None and d not in "0123456789-+" + self.decimal and not any(d in m for m in MISSING):
-            # every cell after the key cells is a period cell or an ignored one: all are checked
+        if (kit.wide and lines is not None and want == list(range(h, want[-1] + 1))
+                and d not in "0123456789-+" + self.decimal and not any(d in m for m in MISSING)):
+            # the cells after the key cells: period cells, then perhaps ignored ones; all are checked
             bad = self._unclean_rests("\n".join(lines), lines, ncols - h)
-            nonempty = list(map(_DIGIT, lines))  # checked: a cell with a digit is a number
+            trail = ncols - 1 - want[-1]  # ignored cells after the period cells (a delimiter ending the line)
+            periods = map(_FIRST, map(str.rsplit, lines, itertools.repeat(d), itertools.repeat(trail))) if trail else lines
+            nonempty = list(map(_DIGIT, periods))  # checked: a cell with a digit is a number
             build: Callable[..., Any] = functools.partial(self._build_rests, lines=lines, h=h)
         else:
             got = self._columns("\n".join(lines), h, rows, want) if lines is not None else None
@@ -2073,42 +2112,28 @@ class _View:
 
     def _unclean_rests(self, body: str, lines: list[str], k: int) -> set[int]:
         """The rows (of ``lines``, the rests of a wide table's rows: its period cells) that do not have
-        ``k`` cells each empty, a missing mark or a plain number shorter than 300 characters, quoted or
-        not."""
-        rx = self._clean_rest
-        if rx is None:
-            d = re.escape(self.ix.delimiter)
-            num, marks = self._clean_parts()
-            v = r"(?:" + num + r'|(?=[^"\n' + d + "])(?:" + marks + "))?+"  # (an empty cell tries no mark)
-            cell = r'(?>"' + v + '"|' + v + ")"
-            row = cell + r"(?:" + d + cell + r")*+"
-            rx = self._clean_rest = (re.compile(r"(?:" + row + r"\n)*+"), re.compile(row))
+        ``k`` cells each empty, a missing mark or a plain number (of fewer than 300 characters), quoted
+        or not."""
         d = self.ix.delimiter
-        if set(map(str.count, lines, itertools.repeat(d))) == {k - 1} and rx[0].fullmatch(body + "\n") is not None:
-            return set()
-        return {i for i, line in enumerate(lines) if line.count(d) != k - 1 or rx[1].fullmatch(line) is None}
-
-    def _clean_parts(self) -> tuple[str, str]:
-        """Patterns: a plain number (of fewer than 300 characters: longer ones are taken row by row), a
-        missing mark."""
-        num = r"-?+[0-9]{1,150}+(?:" + re.escape(self.decimal) + r"[0-9]{1,148}+)?+"
-        marks = "|".join(re.escape(m) for m in sorted(MISSING, key=len, reverse=True))
-        return num, marks
+        if set(map(str.count, lines, itertools.repeat(d))) == {k - 1}:
+            text = body + "\n"
+            if ((text[:1] == '"' and _clean_rx("quoted rows", self.decimal, d).fullmatch(text) is not None)
+                    or _clean_rx("rows", self.decimal, d).fullmatch(text) is not None
+                    or _clean_rx("rows+", self.decimal, d).fullmatch(text) is not None):
+                return set()
+        one = _clean_rx("row+", self.decimal, d).fullmatch
+        return {i for i, line in enumerate(lines) if line.count(d) != k - 1 or one(line) is None}
 
     def _unclean(self, cells: list[str]) -> set[int]:
         """The cells (their positions) that are neither empty, nor a missing mark, nor a plain number
         (of fewer than 300 characters)."""
-        clean = self._clean
-        if clean is None:
-            num, marks = self._clean_parts()
-            clean = self._clean = (re.compile(r"(?:" + num + r"\n)*+"), re.compile(r"(?:(?:" + num + "|" + marks + r")?+\n)*+"),
-                                   re.compile(r"(?:" + num + "|" + marks + r")?+"))
         if not cells:
             return set()
         text = "\n".join(cells) + "\n"
-        if clean[0].fullmatch(text) is not None or clean[1].fullmatch(text) is not None:
+        if (_clean_rx("nums", self.decimal).fullmatch(text) is not None
+                or _clean_rx("cells", self.decimal).fullmatch(text) is not None):
             return set()
-        return {i for i, m in enumerate(map(clean[2].fullmatch, cells)) if m is None}
+        return {i for i, m in enumerate(map(_clean_rx("cell", self.decimal).fullmatch, cells)) if m is None}
 
     def _build_cols(self, e: int, chunks: list[tuple[int, int, int, int]], cols: dict[int, list[str]]) -> tuple[list[int], list[Observation], bool]:
         """The observations of entry ``e`` from its cells (``cols``: column -> the cells of the rows read
@@ -2187,15 +2212,22 @@ class _View:
         part = self._done[e]
         if part.make is not None:
             make, part.make = part.make, None
-            gc_was_on = gc.isenabled()
-            gc.disable()  # many new objects, none garbage: the cyclic collector would look at them for nothing
-            try:
+            with _collector_paused():
                 part.ords, part.obs, part.in_order = make(e, part.chunks)
-                part.chunks = None
-            finally:
-                if gc_was_on:
-                    gc.enable()
+            part.chunks = None
         return part
+
+    def _units_of(self, e: int) -> frozenset[str]:
+        """The units of the observations of entry ``e`` (read), without making them when they are not
+        made yet: then every cell is a plain number, of the unit of its row's metadata."""
+        part = self._done[e]
+        if part.make is not None:
+            m = self.ix.meta_ids[e]
+            got = self._meta_units.get(m)
+            if got is None:
+                got = self._meta_units[m] = frozenset((self._meta_of(self.ix.metas[m])[0],))
+            return got
+        return frozenset(map(_UNIT, part.obs))
 
     def _series_obs(self, entries: list[int]) -> list[Observation]:
         """The observations of one series (its entries): in period order, file order within a period."""
@@ -2220,19 +2252,17 @@ class _View:
         return [parts[i].obs[k] for _, i, k in merged]
 
     def dataset(self, entries: Iterable[int], complete: bool) -> Dataset:
-        entries = list(entries)
+        """The Dataset of ``entries``: those not read yet are read; InputError with their problems."""
+        with _collector_paused():
+            return self._dataset(list(entries), complete)
+
+    def _dataset(self, entries: list[int], complete: bool) -> Dataset:
         todo = [e for e in entries if e not in self._done]
         if todo:
-            gc_was_on = gc.isenabled()
-            gc.disable()
-            try:
-                if self.ix.kind == "csv" and type(self.source) is Source:
-                    self._read_csv(todo)
-                else:
-                    self._materialize(todo, self.source.runs_of(todo))
-            finally:
-                if gc_was_on:
-                    gc.enable()
+            if self.ix.kind == "csv" and type(self.source) is Source:
+                self._read_csv(todo)
+            else:
+                self._materialize(todo, self.source.runs_of(todo))
         ix = self.ix
         done = self._done
         P = _Problems(self.display)
@@ -2248,10 +2278,12 @@ class _View:
         for e in entries:
             by_key.setdefault(ix.key(e), []).append(e)
         series: dict[SeriesKey, list[Observation]] = {}
+        units_of = self._units_of
         for key, ents in by_key.items():
             ents = [e for e in ents if done[e].nonempty]
             if ents:
-                series[key] = _Lazy.deferred(functools.partial(self._series_obs, ents))
+                units = units_of(ents[0]) if len(ents) == 1 else frozenset().union(*map(units_of, ents))
+                series[key] = _Lazy.deferred(functools.partial(self._series_obs, ents), units)
         return Dataset(
             path=self.display,
             observations=_Lazy.deferred(functools.partial(self._merged, [e for e in entries if done[e].nonempty])),
@@ -2282,24 +2314,54 @@ class _Part:
 
 
 _ABSENT = MISSING | {""}  # cells that are no observation, as written (a plain number never is one)
+
+
+@functools.lru_cache(maxsize=None)
+def _clean_rx(kind: str, decimal: str, delimiter: str = ",") -> re.Pattern:
+    """Patterns that check cells in bulk, each compiled when first needed (the missing marks make a
+    long alternation): "nums", lines each a plain number; "cells", lines each a plain number, a missing
+    mark or empty; "cell", one such cell; "rows", lines of cells split by the delimiter, each quoted or
+    not, a plain number or empty; "quoted rows", the same with every cell quoted (as the World Bank
+    writes them: no alternation to try at each cell); "rows+", "rows" with missing marks too; "row+",
+    one such line. A plain number here has fewer than 300 characters (longer ones are left to the value
+    grammar)."""
+    num = r"-?+[0-9]{1,150}+(?:" + re.escape(decimal) + r"[0-9]{1,148}+)?+"
+    marks = "|".join(re.escape(m) for m in sorted(MISSING, key=len, reverse=True))
+    d = re.escape(delimiter)
+    if kind == "nums":
+        return re.compile(r"(?:" + num + r"\n)*+")
+    if kind == "cells":
+        return re.compile(r"(?:(?:" + num + "|" + marks + r")?+\n)*+")
+    if kind == "cell":
+        return re.compile(r"(?:" + num + "|" + marks + r")?+")
+    if kind == "quoted rows":
+        cell = r'"(?:' + num + ')?+"'
+        return re.compile(r"(?:" + cell + r"(?:" + d + cell + r")*+\n)*+")
+    v = r"(?:" + num + ")?+" if kind == "rows" else r"(?:" + num + r'|(?=[^"\n' + d + "])(?:" + marks + "))?+"  # (an empty cell tries no mark)
+    cell = r'(?>"' + v + '"|' + v + ")"
+    row = cell + r"(?:" + d + cell + r")*+"
+    return re.compile(row if kind == "row+" else r"(?:" + row + r"\n)*+")
 _DIGIT = re.compile("[0-9]").search
 
 
 class _Lazy(list):
     """A list made on first use: the observations of a series, which a Dataset holds for every series a
     claims file may need, though many are never looked at. Every way of reading it (len, iteration,
-    indexing, comparison, pickling ...) first fills it; then it is the list it holds."""
+    indexing, comparison, pickling ...) first fills it; then it is the list it holds. ``units``, when
+    not None, is the set of the units of its observations, known without making them."""
 
-    __slots__ = ("_make",)
+    __slots__ = ("_make", "units")
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self._make: Callable[[], list] | None = None
+        self.units: frozenset[str] | None = None
 
     @classmethod
-    def deferred(cls, make: Callable[[], list]) -> "_Lazy":
+    def deferred(cls, make: Callable[[], list], units: frozenset[str] | None = None) -> "_Lazy":
         out = list.__new__(cls)  # empty, as __init__ would leave it
         out._make = make
+        out.units = units
         return out
 
     def _fill(self) -> None:
@@ -2343,6 +2405,7 @@ del _name
 
 
 _PERIOD_SPAN = operator.attrgetter("period.start", "period.end")
+_UNIT = operator.attrgetter("unit")
 
 
 def _scalar(v: Any) -> str:
@@ -2388,26 +2451,50 @@ def claim_requests(cf: Any) -> list[tuple[dict[str, str], str | None]] | None:
 
 
 class MetricShortlist:
-    """The metric names of a dataset, read once, with an index of their word keys."""
+    """The metric names of a dataset, with an index of their word keys (made when first needed).
 
-    def __init__(self, names: list[str]):
-        from factcheck._matching import _read
+    ``known``: answers already found, (query, threshold) -> ((position of a name, score), ...), as the
+    cache keeps them beside an index (see _KeyIndex); new answers are added to it.
+    """
 
+    def __init__(self, names: list[str], known: dict[tuple[str, float], tuple[tuple[int, float], ...]] | None = None):
         self.names = names
-        self.postings: dict[str, list[int]] = {}
-        self.exact: dict[str, list[int]] = {}
-        for i, n in enumerate(names):
-            r = _read(n)
-            for k in r.keys:
-                self.postings.setdefault(k, []).append(i)
-            self.exact.setdefault(r.processed, []).append(i)
+        self.known = {} if known is None else known
         self._memo: dict[tuple[str, float], list[tuple[str, float]]] = {}
+        self._postings: dict[str, list[int]] | None = None
+        self._exact: dict[str, list[int]] = {}
+
+    @property
+    def postings(self) -> dict[str, list[int]]:
+        """word key -> the positions of the names that have it."""
+        if self._postings is None:
+            from factcheck._matching import _read
+
+            postings: dict[str, list[int]] = {}
+            for i, n in enumerate(self.names):
+                r = _read(n)
+                for k in r.keys:
+                    postings.setdefault(k, []).append(i)
+                self._exact.setdefault(r.processed, []).append(i)
+            self._postings = postings
+        return self._postings
+
+    @property
+    def exact(self) -> dict[str, list[int]]:
+        """default_process of a name -> the positions of the names that read so."""
+        self.postings  # noqa: B018 - made with them
+        return self._exact
 
     def matches(self, query: str, threshold: float) -> list[tuple[str, float]]:
         """Every name whose metric_score for ``query`` is at least ``threshold``: (name, score)."""
         hit = self._memo.get((query, threshold))
         if hit is not None:
             return hit
+        known = self.known.get((query, threshold))
+        if known is not None:
+            names = self.names
+            out = self._memo[(query, threshold)] = [(names[i], s) for i, s in known]
+            return out
         from factcheck._matching import _read
 
         q = _read(query)
@@ -2428,11 +2515,14 @@ class MetricShortlist:
         if q.processed:
             cand.update(self.exact.get(q.processed, ()))
         out = []
+        found = []
         for i in sorted(cand):
             s = score(query, self.names[i])
             if s >= threshold:
                 out.append((self.names[i], s))
+                found.append((i, s))
         self._memo[(query, threshold)] = out
+        self.known[(query, threshold)] = tuple(found)
         return out
 
 
@@ -2456,6 +2546,12 @@ def needed_series(source: Source, requests: Iterable[tuple[dict[str, str], str |
     """The entries of ``source`` that any of ``requests`` (a claim's dimensions and metric) can match:
     the entity dimensions as factcheck._engine._candidate_keys matches them, the metric as find_series
     scores it."""
+    with _collector_paused():
+        return _needed_series(source, requests, book, threshold)
+
+
+def _needed_series(source: Source, requests: Iterable[tuple[dict[str, str], str | None]], book: Any,
+                   threshold: float) -> Needed:
     from factcheck._matching import norm_name as mnorm
 
     lk = source.lookup()

@@ -294,9 +294,19 @@ def test_entry_round_trip(tmp_path: Path, name: str, text: str, kw: dict) -> Non
     spec = ReferenceSpec(path=_old_file(tmp_path, name, text), display_path=name, columns={"subject": "country"}, **kw)
     ix, _ = _build_index(spec, None, None)
     ix.inverted("subject")
-    back = decode_index(encode_index(ix))
+    payload = encode_index(ix)
+    back = decode_index(payload)
     assert back == ix and _cache._sound(back)
-    assert isinstance(encode_index(ix), bytes) and b"pickle" not in encode_index(ix)
+    assert encode_index(back) == payload, "the same bytes for the same index"
+
+
+def test_entry_format_holds_every_field_of_the_index() -> None:
+    import dataclasses
+
+    from factcheck._reference import _Index
+
+    never_kept = {"row_problems", "aborted"}  # an index whose reading stopped is not cached
+    assert set(_cache._FIELDS) == {f.name for f in dataclasses.fields(_Index)} - never_kept
 
 
 def _requests() -> list[tuple[dict, str]]:
@@ -323,13 +333,18 @@ def test_metric_matches_are_kept_beside_the_entry(tmp_path: Path, monkeypatch: p
     dc.flush()
     (match,) = sorted((tmp_path / "cache").rglob("*.match"))
 
+    scored = src.lookup().shortlist().matches("exports", 60.0)
+    assert scored and all(isinstance(s, float) for _, s in scored)
+
     def no_scoring(*a, **k):
         raise AssertionError("scored again")
 
     with monkeypatch.context() as m:
-        m.setattr(_reference.MetricShortlist, "matches", no_scoring)
+        m.setattr(_reference, "score", no_scoring)
+        m.setattr(_reference.MetricShortlist, "postings", property(no_scoring))
         src = open_source(_spec(data), cache=DiskCache(tmp_path / "cache"))
         assert src.from_cache and _needed(src) == first
+        assert src.lookup().shortlist().matches("exports", 60.0) == scored, "the judge's answers too"
     with monkeypatch.context() as m:
         m.setattr(_cache, "_MATCHER", ["other code"])
         src = open_source(_spec(data), cache=DiskCache(tmp_path / "cache"))

@@ -424,6 +424,9 @@ def test_bulk_read_like_row_by_row(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(R._View, "_materialize", real)
     if bad is None:
         assert not row_by_row, "clean rows are read in bulk"
+    if fast[0] == "ok":
+        ds = load_dataset(ReferenceSpec(**kw))
+        assert all(v.units == frozenset(o.unit for o in v) for v in ds.series.values())
     with monkeypatch.context() as m:
         _general_only(m)
         general = _read(kw)
@@ -450,11 +453,13 @@ def test_bulk_read_makes_observations_on_first_use(tmp_path: Path) -> None:
     ds = load_dataset(ReferenceSpec(path=path, columns={"subject": "Country Name", "metric": "Indicator Name"}))
     lists = list(ds.series.values())
     assert all(isinstance(v, R._Lazy) and v._make is not None for v in lists)
+    units = [v.units for v in lists]
     first = lists[0]
     assert len(first) > 0 and first._make is None and lists[1]._make is not None
     assert [o for v in lists for o in v] and all(v._make is None for v in lists)
     by_id = {id(o) for v in lists for o in v}
     assert {id(o) for o in ds.observations} == by_id, "the series and the list of all hold the same objects"
+    assert units == [frozenset(o.unit for o in v) for v in lists], "a series' units are known before it is made"
 
 
 def test_lazy_list_is_a_list() -> None:
@@ -486,3 +491,34 @@ def test_lazy_list_is_a_list() -> None:
     c = lazy()
     assert len(made) == n, "made on first use only"
     assert len(c) == 3 and len(c) == 3 and len(made) == n + 1
+
+
+def test_series_units_are_known_before_the_series_is_made(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("country,metric,unit,period,value\n"
+                    "UZ,exports,USD,2020,1\nUZ,exports,USD,2021,5.6 billion EUR\nUZ,exports,percent,2022,3\n"
+                    "KZ,exports,,2020,2\nKZ,imports,count,2020,..\n", encoding="utf-8")
+    ds = load_dataset(ReferenceSpec(path=path, columns={"subject": "country"}))
+    expect = {(("metric", "exports"), ("subject", "UZ")): {"USD", "EUR", "percent"},
+              (("metric", "exports"), ("subject", "KZ")): {""}}
+    assert {k: set(v.units) for k, v in ds.series.items()} == expect
+    assert {k: {o.unit for o in v} for k, v in ds.series.items()} == expect
+
+
+@pytest.mark.parametrize("header, rows", [
+    ("name,2020,2021,,note_ignored", ["A,1,2,7,8", "B,,,7,9", "C,..,,,"]),  # ignored cells after the years
+    ("name,2020,,2021", ["A,1,5,2", "B,,5,"]),  # an ignored column between them
+    ("name,2020,2021", ["A,1,2", "B,,"]),
+])
+def test_wide_rows_without_observations_make_no_series(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, header: str,
+                                                       rows: list[str]) -> None:
+    """A wide row whose period cells are all empty or missing is no series, whatever its ignored cells
+    hold: the bulk read says so as the row-by-row one does."""
+    path = tmp_path / "w.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    kw = {"path": path, "display_path": "w.csv", "layout": "wide", "set": {"note_ignored": "x"}}
+    fast = _read(kw)
+    with monkeypatch.context() as m:
+        _general_only(m)
+        assert fast == _read(kw)
+    assert fast[0] == "ok" and [dict(k)["name"] for k, _ in fast[2]] == ["A"]
