@@ -120,12 +120,20 @@ def _general_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(R._Loader, "index_csv", lambda self, *a, **k: False)
 
 
-@pytest.mark.parametrize("block", [R._BLOCK, 61])
-def test_fast_index_reads_like_the_general_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+@pytest.mark.parametrize("block,parts", [(R._BLOCK, 1), (61, 1), (R._BLOCK, 3), (61, 2)])
+def test_fast_index_reads_like_the_general_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int,
+                                                  parts: int) -> None:
     """The byte-level index (runs of lines) gives what the csv module row by row gives: observations,
-    series and their order, aliases, problems and their order; with tiny read blocks too."""
+    series and their order, aliases, problems and their order; with tiny read blocks too, and with the
+    file indexed in parts by worker processes (every file cut in ``parts``)."""
+    joined: list[int] = []
+    if parts > 1:
+        monkeypatch.setattr(R, "PART_MIN_BYTES", 2)
+        monkeypatch.setenv("FACTCHECK_JOBS", str(parts))
+        adopt = R._Loader._adopt_part
+        monkeypatch.setattr(R._Loader, "_adopt_part", lambda self, *a: joined.append(1) or adopt(self, *a))
     fast_used = 0
-    for seed in range(250):
+    for seed in range(250 if parts == 1 else 60):
         rng = random.Random(seed)
         big = seed % 10 == 0
         kw = make_table(rng, tmp_path / f"t{seed}.csv", rows=800 if big else 60, series=40 if big else 6,
@@ -138,7 +146,42 @@ def test_fast_index_reads_like_the_general_reader(tmp_path: Path, monkeypatch: p
             _general_only(m)
             general = _read(kw)
         assert fast == general, f"seed {seed}"
-    assert fast_used > 100, "the fast path was taken"
+    assert fast_used > 25, "the fast path was taken"
+    assert parts == 1 or len(joined) > 25, "files were indexed in parts"
+
+
+def test_a_failed_part_is_read_by_the_parent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that fails (killed, out of memory: here, nothing comes back) is no error: its part is
+    indexed by the process itself, with the same result."""
+    monkeypatch.setattr(R, "PART_MIN_BYTES", 2)
+    monkeypatch.setenv("FACTCHECK_JOBS", "4")
+    for seed in range(30):
+        kw = make_table(random.Random(seed), tmp_path / f"f{seed}.csv", rows=200, series=12, noise=0.02)
+        whole = _read(kw)
+        with monkeypatch.context() as m:
+            m.setattr(R, "_collect", lambda pid, fd: R._stop_worker(pid, fd))
+            assert _read(kw) == whole
+        with monkeypatch.context() as m:
+            _general_only(m)
+            assert _read(kw) == whole
+
+
+def test_parts_are_cut_at_line_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"a,b\n" + b"".join(b"x%d,%d\n" % (i, i) for i in range(5000)))
+    size = path.stat().st_size
+    monkeypatch.setattr(R, "PART_MIN_BYTES", 1000)
+    monkeypatch.setenv("FACTCHECK_JOBS", "3")
+    parts = R._parts(path, size, None)
+    assert len(parts) == 3 and parts[0][0] == 0 and parts[-1][1] is None
+    data = path.read_bytes()
+    for (a, b), (c, _) in zip(parts, parts[1:]):
+        assert b == c and data[b - 1:b] == b"\n" and a < b
+    monkeypatch.setenv("FACTCHECK_JOBS", "1")
+    assert R._parts(path, size, None) == []  # one process asked for
+    monkeypatch.setenv("FACTCHECK_JOBS", "3")
+    monkeypatch.setattr(R, "PART_MIN_BYTES", size + 1)
+    assert R._parts(path, size, None) == []  # too small to pay
 
 
 def _loads(kw: dict) -> bool:
