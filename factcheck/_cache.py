@@ -85,8 +85,8 @@ _HASHES: dict[tuple, str] = {}  # (path, size, mtime, ctime, inode, device) -> c
 
 
 def _signature(path: Path) -> tuple:
-    st = os.stat(path)
-    return (str(Path(path).resolve()), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+    st = os.stat(path)  # (the inode and device name the file: an absolute path is enough, no need to resolve links)
+    return (os.path.abspath(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
 
 def hash_file(path: Path) -> str:

@@ -586,3 +586,19 @@ def test_loaded_data_is_frozen_during_the_run_and_unfrozen_after(monkeypatch: py
     report = run_check([Path("claims/uzbekistan-russia-2021.yaml")], CheckOptions())
     assert seen and seen[0] > 1000  # the claims and the tables were frozen before judging
     assert gc.get_freeze_count() == 0 and report.files[0].claims
+
+
+def test_runs_of_entries_from_the_table_as_from_the_walk(tmp_path: Path) -> None:
+    """The second and later lookups of an index's runs (a folder of claims files sharing one table) use a
+    table of each entry's runs: the same runs, in file order, as the first lookup's walk over all runs."""
+    for seed in range(20):
+        rng = random.Random(seed)
+        kw = make_table(rng, tmp_path / f"r{seed}.csv", rows=300, series=15, noise=0.01)
+        ix, _ = R._build_index(ReferenceSpec(**kw), None, None)
+        asks = [rng.sample(range(ix.entries), rng.randint(0, ix.entries)) for _ in range(6)]
+        got = [ix.runs_of(a) for a in asks]  # the first: a walk; then the table
+        assert "_runs_by_entry" in ix.__dict__
+        for a, runs in zip(asks, got):
+            fresh, _ = R._build_index(ReferenceSpec(**kw), None, None)
+            assert runs == fresh.runs_of(a) == sorted(runs)  # each against a first (walking) lookup
+            assert {ix.run_entry[r] for r in runs} == set(a)
