@@ -1,7 +1,7 @@
 """The replay cache: a `factcheck check` run whose inputs have not changed prints what the last such run
 printed, byte for byte, and exits with its exit code, before typer, rich or any checking code is imported.
 
-Stdlib only (os, sys, marshal; zlib, and _blake2 only when a file must be hashed): the entry point
+Stdlib only (os, sys, marshal; zlib, and _hashlib only when a file must be hashed): the entry point
 (:mod:`factcheck._entry`) imports this module first; the typer CLI imports it only to store.
 
 Key
@@ -20,7 +20,7 @@ Dependencies
     file, and every path the configuration search looked at (``factcheck.toml``, ``pyproject.toml``,
     ``.git`` in each folder upwards), with whether it existed: one that now exists where none did, or no
     longer exists, is a miss. A file is recorded with its size, mtime, ctime, inode, content hash
-    (blake2b) and the time recorded; on lookup a file whose stat changed, or that was changed within
+    (SHA-256) and the time recorded; on lookup a file whose stat changed, or that was changed within
     2 s (``RACY_NS``) before the record, is hashed again and must match (the entry is then rewritten
     with the new stat, once the file is old enough to be trusted).
 Where
@@ -46,7 +46,7 @@ import marshal
 import os
 import sys
 
-FORMAT = 1
+FORMAT = 2  # 2: SHA-256 content hashes (1: blake2b)
 MAGIC = b"factcheck-replay\n"
 RACY_NS = 2_000_000_000  # a file changed this close before its record is always hashed again
 GUARD_NS = 100_000_000  # a dependency changed this close to the run's start, or later, stores nothing
@@ -259,19 +259,24 @@ def _refresh(inv: Invocation, head: tuple, deps: tuple, refreshed: list, out: by
 
 
 def hash_file(path: str) -> str:
-    """The content hash of a file: blake2b (20 bytes), hex."""
+    """The content hash of a file: SHA-256, hex, its first 40 digits, as factcheck._cache.hash_file gives
+    it; when that module is loaded (a run that checked files, storing its output), through it: a
+    reference file the run hashed while indexing it is not read again."""
+    cache = sys.modules.get("factcheck._cache")
+    if cache is not None:
+        return cache.hash_file(path)
     try:
-        from _blake2 import blake2b
-    except ImportError:  # pragma: no cover - a Python built without it
-        from hashlib import blake2b
-    h = blake2b(digest_size=20)
+        from _hashlib import openssl_sha256 as sha256
+    except ImportError:  # pragma: no cover - a Python built without OpenSSL
+        from hashlib import sha256
+    h = sha256()
     with open(path, "rb", buffering=0) as f:
         while True:
             block = f.read(1 << 20)
             if not block:
                 break
             h.update(block)
-    return h.hexdigest()
+    return h.hexdigest()[:40]
 
 
 # ---------------------------------------------------------------------------------------------- the entry point
