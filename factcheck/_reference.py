@@ -1358,11 +1358,14 @@ class _Loader:
                         parts: list[tuple[int, int | None]]) -> bool:
         import os
 
-        workers: list[tuple[int, int, int, int | None]] = []  # (pid, read end, start, stop)
+        workers: list[tuple[int, int, int, int | None]] = []  # (pid, read end, start, stop); pid 0: read here
         thread = None
         try:
             for start, stop in parts[1:]:
-                workers.append(self._fork_part(path, start, stop))
+                try:
+                    workers.append(self._fork_part(path, start, stop))
+                except OSError:  # no process to be had (a limit): this part is read here
+                    workers.append((0, -1, start, stop))
             if hasher is not None:
                 import threading
 
@@ -1372,7 +1375,7 @@ class _Loader:
                 line = self._scan_range(f, 0, parts[0][1], head.consumed + 1, head.consumed, None, progress, size)
                 while line is not None and workers:
                     pid, fd, start, stop = workers.pop(0)
-                    got = _collect(pid, fd)
+                    got = _collect(pid, fd) if pid else None
                     if got is not None:
                         line = self._adopt_part(got, line)
                     else:  # the worker failed, or the file needs the general path: that part is read here
@@ -1380,7 +1383,8 @@ class _Loader:
             return line is not None
         finally:
             for pid, fd, _, _ in workers:  # left when this part needs the general path
-                _stop_worker(pid, fd)
+                if pid:
+                    _stop_worker(pid, fd)
             if thread is not None:
                 thread.join()
 
@@ -1682,7 +1686,7 @@ def _whole_lines(buf: bytes) -> bool:
             return False
     return not (b"\r" in buf and buf.count(b"\r") != buf.count(b"\r\n"))
 _BLOCK = 512 << 10  # bytes read at a time (a buffer that stays in the processor's cache)
-PART_MIN_BYTES = 24 << 20  # a CSV file at least this big is indexed in parts, one a core (see _Loader._index_in_parts)
+PART_MIN_BYTES = 8 << 20  # a CSV file at least this big is indexed in parts, one a core (see _Loader._index_in_parts)
 MAX_PARTS = 4
 
 
@@ -1734,11 +1738,17 @@ def _collect(pid: int, fd: int) -> tuple | None:
     import marshal
     import os
 
+    status = -1
     try:
         with os.fdopen(fd, "rb") as inp:
             data = inp.read()
+    except OSError:
+        data = b""
     finally:
-        _, status = os.waitpid(pid, 0)
+        try:
+            _, status = os.waitpid(pid, 0)
+        except OSError:  # reaped elsewhere (SIGCHLD ignored): the data, if whole, tells
+            status = 0
     if status != 0 or not data:
         return None
     try:

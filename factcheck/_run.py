@@ -304,7 +304,11 @@ def _sequential_rest(files, start, options, cache, extra, reports):
 
 
 def _worker_init(options: CheckOptions, shared: dict) -> None:
+    import os
+
     from factcheck._reference import Source
+
+    os.environ["FACTCHECK_JOBS"] = "1"  # the workers take the cores: a big file is not indexed in parts here
 
     _WORKER["options"] = options
     _WORKER["cache"] = {k: Source(index, Path(path), stat) for k, (index, path, stat) in shared.items()}

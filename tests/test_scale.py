@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import random
 from pathlib import Path
 
@@ -161,6 +162,9 @@ def test_a_failed_part_is_read_by_the_parent(tmp_path: Path, monkeypatch: pytest
         with monkeypatch.context() as m:
             m.setattr(R, "_collect", lambda pid, fd: R._stop_worker(pid, fd))
             assert _read(kw) == whole
+        with monkeypatch.context() as m:
+            m.setattr(os, "fork", lambda: (_ for _ in ()).throw(BlockingIOError(11, "Resource temporarily unavailable")))
+            assert _read(kw) == whole  # no process to be had
         with monkeypatch.context() as m:
             _general_only(m)
             assert _read(kw) == whole
