@@ -19,7 +19,8 @@ module reads the same file (``for row in csv.reader(f): pass``). It prints two r
 the baseline's wall time (what a user waits; factcheck may use both cores) and CPU time over the
 baseline's CPU time (what the machine spends; steadier when the machine is shared). Never asserted.
 
-Scenarios: cold (an empty ``.factcheck_cache``: the table is indexed, the cache written), warm (the same
+Scenarios: cold (an empty ``.factcheck_cache``: the table is indexed, the cache written; a big file by
+one process a core, and again in one process with FACTCHECK_JOBS=1), warm (the same
 run again: the report cache answers for an unchanged claims file), warm with the claims file edited
 before each run (no report to reuse: the index cache serves the reference data), and ``--no-cache``;
 the folder of 500 files against one of them alone (worker processes as factcheck chooses, and in one
@@ -494,6 +495,7 @@ def main() -> None:
         cmd = check + [str(claims.name), "--engine", "python"]
         try:
             cold = best(cmd, args.runs, env, before=clear, base=bl)
+            cold_one = best(cmd, args.runs, dict(env, FACTCHECK_JOBS="1"), before=clear, base=bl)
             best(cmd, 1, env)  # the cache is warm
             warm = best(cmd, args.runs, env, base=bl)
             edited = best(cmd, args.runs, env, before=edit_claims, base=bl)
@@ -503,6 +505,7 @@ def main() -> None:
         base = bl.best
         line(f"{kind}: csv module reads the file (baseline)", base, None)
         line(f"{kind}: check, cold cache", cold, base, "≤ 1.5x, < 300 MB")
+        line(f"{kind}: check, cold cache, one process", cold_one, base)
         line(f"{kind}: check, warm cache", warm, base, "≤ 0.2x, < 300 MB")
         line(f"{kind}: check, warm cache, claims file edited", edited, base)
         line(f"{kind}: check --no-cache", nocache, base)
