@@ -462,6 +462,13 @@ def parse_value(
             # "1,234,567.5" (or "1.234.567,5" with decimal=",")
             m = (_GROUPED_DOT if decimal == "." else _GROUPED_COMMA).fullmatch(text)
             if m is None:
+                if decimal == ".":
+                    m = _COMMON_RE.fullmatch(text)
+                    if m is not None:
+                        hedge_text, ip, fp, scale_word, pct = m.groups()
+                        hedge = _HEDGE_PHRASES.get(hedge_text, "") if hedge_text else ""
+                        if hedge or not hedge_text:
+                            return _common(text, hedge, ip, fp, scale_word, pct, m.start(2), reference, hedges)
                 return _Parser(text, reference, decimal, hedges).parse()
             sign, ip, fp = m.groups()
             ip = ip.replace("," if decimal == "." else ".", "")
@@ -504,6 +511,44 @@ def parse_value(
             low = float(n - hi)
             high = float(n + hi)
     return _Q(text, x, _I(low, high, True, high <= x), "", 1.0, "", "", "exact", h, None)
+
+
+# The common shape of a claimed value, ``[hedge ]number[ scale][%]`` (``nearly 816.5 million``,
+# ``more than 7.8%``), read without the tokenizer. Only what the parser below reads the same way: a
+# hedge phrase of lower-case words (looked up whole in _HEDGE_PHRASES), a plain decimal number of at
+# most 15+15 digits (commas between groups of three allowed), a lower-case scale word, ``%``, single
+# spaces, nothing around. Everything else (and a phrase that is not a hedge) goes to the parser.
+# tests/test_quantity_fastpath.py checks that both give the same result.
+_COMMON_RE = re.compile(
+    r"(?:([a-z]+(?: [a-z]+){0,5}) )?([0-9]{1,3}(?:,[0-9]{3}){1,4}|[0-9]{1,15})(?:\.([0-9]{1,15}))?"
+    r"(?: (thousand|million|billion|trillion))?(%)?"
+)
+_COMMON_SCALE_EXP = {None: 0, "thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+_SCALE_FLOAT = {0: 1.0, 3: 1e3, 6: 1e6, 9: 1e9, 12: 1e12}  # float(10**se)
+
+
+def _common(text: str, hedge: str, ip: str, fp: str | None, scale_word: str | None, pct: str | None,
+            start: int, reference: bool, hedges: Mapping[str, Any] | None) -> Quantity:
+    """What ``_Parser(text, ...).parse()`` gives for a value of the common shape (see _COMMON_RE): the
+    number read as :meth:`_Parser.digits` reads it, the result built as :meth:`_Parser.single` builds it."""
+    if "," in ip:
+        ip = ip.replace(",", "")
+    if fp:
+        n = int(ip + fp)
+        e = -len(fp)
+        he = e - 1  # every digit after the point is significant
+        number = n / _POW10[-e]
+    else:
+        n = int(ip)
+        e = 0
+        # a whole number's trailing zeros are not significant in a claim (they are in a reference cell)
+        he = -1 if reference or n == 0 else len(ip) - len(ip.rstrip("0")) - 1
+        number = float(n)
+    se = _COMMON_SCALE_EXP[scale_word]
+    h = (5, he + se)
+    iv = _hedged((n, e + se), h, hedge, hedges, 0 if hedge else start)
+    return Quantity(text, number, iv, "percent" if pct else "", _SCALE_FLOAT[se], _SCALE_OF_EXP[se], hedge,
+                    HEDGE_CLASSES[hedge], _to_float(h, start), None)
 
 
 # ======================================================================================== the parser
@@ -1102,6 +1147,22 @@ def _width(hedges: Mapping[str, Any] | None, key: str, offset: int) -> tuple[int
     if not hedges or key not in hedges:
         return (1, -1)
     w = hedges[key]
+    if w.__class__ in _WIDTH_TYPES:
+        hit = _WIDTHS.get((w.__class__, w))
+        if hit is not None:
+            return hit
+    d = _width_of(w, key, offset)
+    if w.__class__ in _WIDTH_TYPES and len(_WIDTHS) < 256:
+        _WIDTHS[(w.__class__, w)] = d
+    return d
+
+
+# Widths already read, by (type, value) as written: the same width is read for every hedged claim.
+_WIDTH_TYPES = frozenset({str, float, int})
+_WIDTHS: dict[tuple[type, Any], tuple[int, int]] = {}
+
+
+def _width_of(w: Any, key: str, offset: int) -> tuple[int, int]:
     bad = SyntaxProblem(f"hedge width for '{key}' must be a fraction such as 0.1 or '10%'", offset)
     try:
         if isinstance(w, bool):

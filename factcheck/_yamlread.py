@@ -35,11 +35,19 @@ class _Fallback(Exception):
 _parser_class: Any = None
 _resolver: Any = None
 _events: Any = None
+_tag_of: Any = None  # an event's tag, or None: its slot ``ctag`` where ruamel keeps it behind a property
+
+# What plain scalars have been read as (their values are immutable: text, numbers, booleans, null), and
+# which plain keys resolve to text: a claims file repeats its keys and many of its values.
+_VALUES: dict[str, Any] = {}
+_TEXT_KEYS: set[str] = set()
+_MEMO_SIZE = 100_000
+_MISSING = object()
 
 
 def _setup() -> bool:
     """Import the C parser (once); False when ruamel.yaml.clib is not installed."""
-    global _parser_class, _resolver, _events
+    global _parser_class, _resolver, _events, _tag_of
     if _parser_class is not None:
         return _parser_class is not False
     try:
@@ -71,6 +79,13 @@ def _setup() -> bool:
                 memo[text] = tag
         return tag
 
+    from operator import attrgetter
+
+    # ``event.tag`` is a property of ruamel's events (str(ctag), None when ctag is None): reading the
+    # slot itself says as much (tag given or not) and costs no Python call.
+    fast_tag = all("ctag" in getattr(c, "__slots__", ()) and isinstance(getattr(c, "tag", None), property)
+                   for c in (events.ScalarEvent, events.CollectionStartEvent))
+    _tag_of = attrgetter("ctag" if fast_tag else "tag")
     _resolver = resolve
     _events = events
     _parser_class = CParser
@@ -112,62 +127,115 @@ _MAX_DEPTH = 200  # deeper than any claims file; the round-trip loader reports w
 
 
 def _node(get: Any, event: Any, loc: tuple, values: dict, keys: dict, depth: int) -> Any:
-    """The value that starts with ``event``, reading the events of its content with ``get``."""
-    mark = event.start_mark
-    values[loc] = (mark.line + 1, mark.column + 1)
-    if event.anchor is not None or depth > _MAX_DEPTH:
-        raise _Fallback  # anchors and aliases: the round-trip loader shares the node, positions and all
+    """The value that starts with ``event``, reading the events of its content with ``get``.
+
+    One loop over the events with a stack of the open lists and mappings (no call per node): a
+    claims file has thousands of nodes."""
     ev = _events
-    kind = event.__class__
-    if kind is ev.ScalarEvent:
-        if event.tag is not None:
-            raise _Fallback  # an explicit tag, even "!"
-        if not event.implicit[0]:
-            return event.value  # quoted, or a block scalar: text
-        if not event.value:
-            raise _Fallback  # an empty value: ruamel places it at the next token, libyaml after the colon
-        return _scalar(event.value)
-    if event.tag is not None:
-        raise _Fallback
-    if kind is ev.SequenceStartEvent:
-        items: list[Any] = []
+    scalar_event = ev.ScalarEvent
+    seq_start, seq_end = ev.SequenceStartEvent, ev.SequenceEndEvent
+    map_start, map_end = ev.MappingStartEvent, ev.MappingEndEvent
+    resolve = _resolver
+    str_tag = _STR
+    tag_of = _tag_of
+    read = _VALUES
+    read_get = read.get
+    text_keys = _TEXT_KEYS
+    missing = _MISSING
+    root: list[Any] = []
+    # the open containers, innermost last: (the container, its location, its depth, a mapping?)
+    stack: list[tuple[Any, tuple, int, bool]] = []
+    parent: Any = root
+    is_map = False
+    key: Any = None
+    while True:
+        # ``event`` starts the value at ``loc`` (at ``depth``); it goes into ``parent`` (under ``key``)
+        mark = event.start_mark
+        values[loc] = (mark.line + 1, mark.column + 1)
+        if event.anchor is not None or depth > _MAX_DEPTH:
+            raise _Fallback  # anchors and aliases: the round-trip loader shares the node, positions and all
+        kind = event.__class__
+        if kind is scalar_event:
+            if tag_of(event) is not None:
+                raise _Fallback  # an explicit tag, even "!"
+            value = event.value
+            if event.implicit[0]:
+                if not value:
+                    raise _Fallback  # an empty value: ruamel places it at the next token, libyaml after the colon
+                known = read_get(value, missing)
+                if known is missing:
+                    known = _scalar(value)
+                    if len(read) < _MEMO_SIZE:
+                        read[value] = known
+                value = known
+            if is_map:
+                parent[key] = value
+            else:
+                parent.append(value)
+        else:
+            if kind is not seq_start and kind is not map_start:
+                raise _Fallback  # an alias (it has no tag)
+            if tag_of(event) is not None:
+                raise _Fallback
+            value = [] if kind is seq_start else {}
+            if is_map:
+                parent[key] = value
+            else:
+                parent.append(value)
+            stack.append((value, loc, depth, kind is map_start))
+        # the next value of the innermost open container, closing those that end
         while True:
-            item = get()
-            if item.__class__ is ev.SequenceEndEvent:
-                return items
-            items.append(_node(get, item, loc + (len(items),), values, keys, depth + 1))
-    if kind is ev.MappingStartEvent:
-        out: dict[str, Any] = {}
-        while True:
-            kev = get()
-            if kev.__class__ is ev.MappingEndEvent:
-                return out
-            if kev.__class__ is not ev.ScalarEvent or kev.tag is not None or kev.anchor is not None:
-                raise _Fallback  # a list as a key, a tagged key, an alias
-            key = kev.value
-            if kev.implicit[0] and _resolver(key) != _TAG + "str":
-                raise _Fallback  # a key that is not plain text (a number, null, a merge key …)
-            if key in out:
-                raise _Fallback  # a duplicate key: the round-trip loader says where
-            kloc = loc + (key,)
-            km = kev.start_mark
-            keys[kloc] = (km.line + 1, km.column + 1)
-            out[key] = _node(get, get(), kloc, values, keys, depth + 1)
-    raise _Fallback  # an alias
+            if not stack:
+                return root[0]
+            parent, ploc, pdepth, is_map = stack[-1]
+            event = get()
+            if is_map:
+                if event.__class__ is map_end:
+                    stack.pop()
+                    continue
+                if event.__class__ is not scalar_event or tag_of(event) is not None or event.anchor is not None:
+                    raise _Fallback  # a list as a key, a tagged key, an alias
+                key = event.value
+                if event.implicit[0] and key not in text_keys:
+                    if resolve(key) != str_tag:
+                        raise _Fallback  # a key that is not plain text (a number, null, a merge key …)
+                    if len(text_keys) < _MEMO_SIZE:
+                        text_keys.add(key)
+                if key in parent:
+                    raise _Fallback  # a duplicate key: the round-trip loader says where
+                loc = ploc + (key,)
+                km = event.start_mark
+                keys[loc] = (km.line + 1, km.column + 1)
+                event = get()
+            else:
+                if event.__class__ is seq_end:
+                    stack.pop()
+                    continue
+                loc = ploc + (len(parent),)
+            depth = pdepth + 1
+            break
+
+
+_STR = _TAG + "str"
+_TIMESTAMP = _TAG + "timestamp"
+_INT = _TAG + "int"
+_FLOAT = _TAG + "float"
+_BOOL = _TAG + "bool"
+_NULL = _TAG + "null"
 
 
 def _scalar(text: str) -> Any:
     """A plain scalar's value, as ruamel's round-trip constructor gives it (YAML 1.2), made plain."""
     tag = _resolver(text)
-    if tag == _TAG + "str" or tag == _TAG + "timestamp":
+    if tag == _STR or tag == _TIMESTAMP:
         return text  # dates stay the text they were written as (factcheck._claims keeps them so)
-    if tag == _TAG + "int":
+    if tag == _INT:
         return _int(text)
-    if tag == _TAG + "float":
+    if tag == _FLOAT:
         return _float(text)
-    if tag == _TAG + "bool":
+    if tag == _BOOL:
         return text.lower() == "true"
-    if tag == _TAG + "null":
+    if tag == _NULL:
         return None
     raise _Fallback  # "=" (the value tag) and anything new
 
