@@ -142,7 +142,11 @@ class Resolver:
             now = self._one(sub, kw, site.text)
             # both periods from the same dataset (the contract): pin the one the first came from
             kw_prev = {**kw, "dataset": kw.get("dataset") or self.last_dataset}
-            prev_sub = dataclasses.replace(sub, period=sub.period.previous())
+            try:
+                before_period = sub.period.previous()
+            except (ValueError, OverflowError):  # before the calendar's first year
+                raise Undecided(f"{site.text}: no period before {sub.period.text}", []) from None
+            prev_sub = dataclasses.replace(sub, period=before_period)
             before = self._one(prev_sub, kw_prev, site.text + f" [previous: {prev_sub.period.text}]")
             if before.interval.contains(0):
                 raise SyntaxProblem(f"{site.text}: the previous value {before.interval} includes zero", 0)

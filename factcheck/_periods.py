@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 MIN_YEAR = 1000
-MAX_YEAR = 9999
+MAX_YEAR = 9998  # (the end of a year is the first day of the next: date() stops at 9999)
 
 _ONE_DAY = timedelta(days=1)
 _MONTH_NAMES = calendar.month_name  # English, independent of locale for the C locale
@@ -259,6 +259,21 @@ def parse_period(text: "str | int | date") -> Period:
         return period_of_day(text)
     elif not isinstance(text, str):
         raise SyntaxProblem(f"{text!r} is not a period: {_HINT}", 0)
+    hit = _READ.get(text)
+    if hit is not None:
+        return hit
+    period = _parse_text(text)
+    if len(_READ) < 4096:
+        _READ[text] = period
+    return period
+
+
+# Periods already read, by their text (a Period is immutable): a claims file names the same few
+# periods again and again. tests/test_periods_memo.py checks the memo against _parse_text.
+_READ: dict[str, Period] = {}
+
+
+def _parse_text(text: str) -> Period:
     lead = len(text) - len(text.lstrip())
     s = text.strip()
     if not s:

@@ -54,6 +54,7 @@ D = date
         ("2021-01 / 2021-10", D(2021, 1, 1), D(2021, 11, 1), "interval", "2021-01/2021-10"),
         ("2021/2021-06", D(2021, 1, 1), D(2021, 7, 1), "interval", "2021-01/2021-06"),
         ("1000", D(1000, 1, 1), D(1001, 1, 1), "year", "1000"),
+        ("9998-Q4", D(9998, 10, 1), D(9999, 1, 1), "quarter", "9998-Q4"),
     ],
 )
 def test_parse(text, start, end, granularity, canonical):
@@ -74,6 +75,8 @@ def test_parse(text, start, end, granularity, canonical):
         ("2021-Q5", 6, "quarter 5 does not exist"),
         ("2021Q0", 5, "quarter 0 does not exist"),
         ("0999", 0, "year 0999 is out of range"),
+        ("9999", 0, "year 9999 is out of range (1000–9998)"),
+        ("2021/9999-12", 5, "year 9999 is out of range"),
         ("2021-10/2021-01", 8, "the interval ends (2021-01) before it starts (2021-10)"),
         ("2021/2020", 5, "the interval ends (2020) before it starts (2021)"),
         ("2021-01/2021-13", 13, "month 13 does not exist"),
