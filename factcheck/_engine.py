@@ -10,7 +10,9 @@ scored against the dataset's metric names once (through the shortlist that chose
 or a :class:`~factcheck._matching.MetricIndex`, either of which skips the names that cannot reach the
 threshold), and its dimensions are matched once for each alias book. Candidates are ranked as tuples,
 their names looked up only where scores tie; only the chosen series become groups, and only the
-observations of the period are looked at. The results are those of the plain algorithm (scoring
+observations of the period are looked at. A series the reader makes on first use knows its units
+before it is made: whether a claim's unit can be compared with it is asked of those (remembered), so a
+series ruled out by its units is never made. The results are those of the plain algorithm (scoring
 every candidate, scanning every observation); ``tests/test_engine_props.py`` holds it and checks.
 """
 
@@ -150,7 +152,10 @@ class _Group:
     @property
     def units(self) -> frozenset[str]:
         if self._units is None:
-            self._units = frozenset(map(_UNIT, self.observations))
+            parts = self._parts
+            known = getattr(parts[0], "units", None) if len(parts) == 1 and self._observations is None else None
+            # a series made on first use knows its units without being made (see _usable)
+            self._units = known if known.__class__ is frozenset else frozenset(map(_UNIT, self.observations))
         return self._units
 
     def at(self, period: Any) -> list[Any]:
@@ -159,12 +164,25 @@ class _Group:
         if not self._ordered:
             return [o for o in self.observations if o.period == period]
         span = (period.start, period.end)
+        if len(self._parts) == 1 and self._observations is None:
+            # a series not made yet may give the observations of one period without making the others:
+            # ``pick(span)``, those of the period span in the series' order, or None (then it is made)
+            pick = getattr(self._parts[0], "pick", None)
+            if pick is not None:
+                got = pick(span)
+                if got is not None:
+                    return [o for o in got if o.period == period]
         out = []
-        for obs in self._parts:
+        # bisection on plain lists (a series may be a list subclass made on first use, whose every
+        # item access would go through Python): the one list of observations when the series is one
+        for obs in (self.observations,) if len(self._parts) == 1 else map(list, self._parts):
             i, n = bisect_left(obs, span, key=_PERIOD_SPAN), len(obs)
-            while i < n and _PERIOD_SPAN(obs[i]) == span:
-                if obs[i].period == period:
-                    out.append(obs[i])
+            while i < n:
+                o = obs[i]
+                if _PERIOD_SPAN(o) != span:
+                    break
+                if o.period == period:
+                    out.append(o)
                 i += 1
         return out
 
@@ -243,9 +261,10 @@ class _SeriesIndex:
             if self.metric_index is None:
                 self.metric_index = self._shared_names() or MetricIndex(self.by_metric)
             matched = self.metric_index.matches(query, threshold)
-            form = norm_name(query)
             by_metric = self.by_metric
-            got = {m: (s, norm_name(m) == form) for m, s in
+            # names equal after norm_name score 100 (0 when empty after default_process): only those
+            # scores can belong to an equal name, and only such names are normalised here
+            got = {m: (s, (s == 100.0 or s == 0.0) and norm_name(m) == norm_name(query)) for m, s in
                    (matched.items() if isinstance(matched, dict) else matched) if m in by_metric}
             if len(self._scored) > 100_000:
                 self._scored.clear()
@@ -524,8 +543,27 @@ class Match:
 
 def _usable(unit: str, row: _Row) -> bool:
     """Whether a claim in ``unit`` can be compared with the series of ``row``: with any of the units of
-    its observations (the first that will do says so)."""
-    return any(any(map(units_compatible, repeat(unit), map(_UNIT, obs))) for obs in _row_series(row))
+    its observations (the first that will do says so). A series made on first use (factcheck._reference's
+    _Lazy) knows the set of its units without being made: asked of that set, remembered."""
+    for obs in _row_series(row):
+        units = getattr(obs, "units", None)
+        if units.__class__ is not frozenset:
+            if any(map(units_compatible, repeat(unit), map(_UNIT, obs))):
+                return True
+            continue
+        key = (unit, units)
+        ok = _UNITS_OK.get(key)
+        if ok is None:
+            if len(_UNITS_OK) > 10_000:
+                _UNITS_OK.clear()
+            ok = _UNITS_OK[key] = any(map(units_compatible, repeat(unit), units))
+        if ok:
+            return True
+    return False
+
+
+# (a claim's unit, the units of a series) -> whether they can be compared
+_UNITS_OK: dict[tuple[str, frozenset[str]], bool] = {}
 
 
 def find_series(claim: Claim, datasets: Sequence[Any], book: AliasBook, settings: Any) -> Match:

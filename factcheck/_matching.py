@@ -27,8 +27,10 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"}
 def norm_name(s: str) -> str:
     """The form in which names are compared: case-folded, accents stripped (NFKD), ’ and ' unified,
     whitespace collapsed and trimmed. ``norm_name("Côte d’Ivoire") == "cote d'ivoire"``."""
-    s = unicodedata.normalize("NFKD", str(s))
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = str(s)
+    if not s.isascii():  # (ASCII text is its own NFKD form, with no combining marks)
+        s = unicodedata.normalize("NFKD", s)
+        s = "".join(ch for ch in s if not unicodedata.combining(ch))
     return _WS.sub(" ", s.translate(_QUOTES).casefold()).strip()
 
 

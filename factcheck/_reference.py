@@ -2350,7 +2350,7 @@ class _View:
             return set()
         return {i for i, m in enumerate(map(_clean_rx("cell", self.decimal).fullmatch, cells)) if m is None}
 
-    def _build_cols(self, e: int, chunks: list[tuple[int, int, int, int]], cols: dict[int, list[str]]) -> tuple[list[int], list[Observation], bool]:
+    def _build_cols(self, e: int, chunks: list[tuple[int, int, int, int]], cols: dict[int, list[str]], only: Any = None) -> tuple[list[int], list[Observation], bool]:
         """The observations of entry ``e`` from its cells (``cols``: column -> the cells of the rows read
         by _read_csv, which checked them; ``chunks``: its runs there): (orders, observations, whether
         they are in period order already)."""
@@ -2365,7 +2365,8 @@ class _View:
         obs: list[Observation] = []
         add_ord, add = ords.append, obs.append
         if kit.wide:
-            value_cols = [(cols[ci], ci + 1, period, cname) for ci, period, cname in kit.value_cols]
+            value_cols = [(cols[ci], ci + 1, period, cname) for ci, period, cname in kit.value_cols
+                          if only is None or (period.start, period.end) == only]
             for a, n, line0, order0 in chunks:
                 for i in range(a, a + n):
                     line = line0 + i - a
@@ -2387,6 +2388,8 @@ class _View:
                 if raw not in absent:
                     t = ptexts[i]
                     period = pcache[t]
+                    if only is not None and (period.start, period.end) != only:
+                        continue
                     add(make(display, line0 + i - a, vname, column, key, period, raw, unit, source, url, published, note, lazy))
                     add_ord(order0 + i - a)
                     if in_order:
@@ -2397,7 +2400,7 @@ class _View:
                         last = span
         return ords, obs, in_order
 
-    def _build_rests(self, e: int, chunks: list[tuple[int, int, int, int]], lines: list[str], h: int) -> tuple[list[int], list[Observation], bool]:
+    def _build_rests(self, e: int, chunks: list[tuple[int, int, int, int]], lines: list[str], h: int, only: Any = None) -> tuple[list[int], list[Observation], bool]:
         """The observations of entry ``e`` of a wide table from the rests of its lines (its period cells,
         checked by _unclean_rests: no cell holds a quote or delimiter but those around it), as _build_cols."""
         ix = self.ix
@@ -2408,7 +2411,8 @@ class _View:
         unit, source, url, published, note, lazy, _, _ = self._meta_of(ix.metas[ix.meta_ids[e]])
         absent = _ABSENT
         d = ix.delimiter
-        value_cols = [(ci - h, ci + 1, period, cname) for ci, period, cname in kit.value_cols]
+        value_cols = [(ci - h, ci + 1, period, cname) for ci, period, cname in kit.value_cols
+                      if only is None or (period.start, period.end) == only]
         ords: list[int] = []
         obs: list[Observation] = []
         add_ord, add = ords.append, obs.append
@@ -2443,6 +2447,15 @@ class _View:
                 got = self._meta_units[m] = frozenset((self._meta_of(self.ix.metas[m])[0],))
             return got
         return frozenset(map(_UNIT, part.obs))
+
+    def _series_at(self, entries: list[int], span: Any) -> list[Observation] | None:
+        """The observations of a one-entry series for one period ``span`` (start, end), in the series'
+        order, without making the others (factcheck._engine's _Group.at asks); None when the entry is
+        made already (or was read row by row): then the whole series is the way."""
+        part = self._done[entries[0]]
+        if part.make is None:
+            return None
+        return part.make(entries[0], part.chunks, only=span)[1]
 
     def _series_obs(self, entries: list[int]) -> list[Observation]:
         """The observations of one series (its entries): in period order, file order within a period."""
@@ -2498,7 +2511,8 @@ class _View:
             ents = [e for e in ents if done[e].nonempty]
             if ents:
                 units = units_of(ents[0]) if len(ents) == 1 else frozenset().union(*map(units_of, ents))
-                series[key] = _Lazy.deferred(functools.partial(self._series_obs, ents), units)
+                series[key] = _Lazy.deferred(functools.partial(self._series_obs, ents), units,
+                                             functools.partial(self._series_at, ents) if len(ents) == 1 else None)
         return Dataset(
             path=self.display,
             observations=_Lazy.deferred(functools.partial(self._merged, [e for e in entries if done[e].nonempty])),
@@ -2565,18 +2579,20 @@ class _Lazy(list):
     indexing, comparison, pickling ...) first fills it; then it is the list it holds. ``units``, when
     not None, is the set of the units of its observations, known without making them."""
 
-    __slots__ = ("_make", "units")
+    __slots__ = ("_make", "units", "pick")
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self._make: Callable[[], list] | None = None
         self.units: frozenset[str] | None = None
+        self.pick = None
 
     @classmethod
-    def deferred(cls, make: Callable[[], list], units: frozenset[str] | None = None) -> "_Lazy":
+    def deferred(cls, make: Callable[[], list], units: frozenset[str] | None = None, pick: Any = None) -> "_Lazy":
         out = list.__new__(cls)  # empty, as __init__ would leave it
         out._make = make
         out.units = units
+        out.pick = pick
         return out
 
     def _fill(self) -> None:
