@@ -98,6 +98,10 @@ def hash_file(path: Path) -> str:
     hit = _HASHES.get(sig)
     if hit is not None:
         return hit
+    if _WAITING:
+        hit = _waited(sig)
+        if hit is not None:
+            return hit
     h = hashlib.sha256()
     with open(path, "rb") as f:
         while True:
@@ -123,6 +127,80 @@ def remember_hash(sig: tuple, digest: str) -> None:
         _HASHES[sig] = digest
 
 
+class ContentHasher:
+    """The SHA-256 of a file's bytes, fed as the file is read (update), or computed by a thread while
+    the run goes on (in_thread: a big file indexed in parts, factcheck._reference): hexdigest() then
+    waits for it, and raises OSError if the thread could not read the whole file."""
+
+    __slots__ = ("_h", "_thread", "_pid", "_failed")
+
+    def __init__(self) -> None:
+        self._h = hashlib.sha256()
+        self._thread: Any = None
+        self._pid = 0
+        self._failed = False
+
+    def update(self, data: bytes) -> None:
+        self._h.update(data)
+
+    def in_thread(self, path: Path) -> None:
+        import threading
+
+        def run() -> None:
+            try:
+                with open(path, "rb") as f:
+                    while True:
+                        block = f.read(4 << 20)  # hashlib lets go of the interpreter lock meanwhile
+                        if not block:
+                            break
+                        self._h.update(block)
+            except OSError:
+                self._failed = True
+
+        self._pid = os.getpid()
+        self._thread = threading.Thread(target=run, name="factcheck-hash", daemon=True)
+        self._thread.start()
+
+    @property
+    def pending(self) -> bool:
+        return self._thread is not None
+
+    def hexdigest(self) -> str:
+        if self._thread is not None:
+            if self._pid != os.getpid():  # a forked child: the thread is not here, the hash is partial
+                raise OSError("the file was being hashed by another process")
+            self._thread.join()
+            self._thread = None
+        if self._failed:
+            raise OSError("the file could not be read to the end")
+        return self._h.hexdigest()
+
+
+# Files whose hash a thread is computing (signature -> hasher): hash_file waits for it rather than read
+# the file again. A forked child forgets them (the threads are not there).
+_WAITING: dict[tuple, ContentHasher] = {}
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_WAITING.clear)
+
+
+def _waited(sig: tuple) -> str | None:
+    """The digest of a file a thread was hashing, when its stat is still ``sig``; else None."""
+    hasher = _WAITING.pop(sig, None)
+    if hasher is None:
+        return None
+    try:
+        digest = hasher.hexdigest()[:40]
+    except OSError:
+        return None
+    try:
+        if _signature(Path(sig[0])) != sig:
+            return None  # changed meanwhile
+    except OSError:
+        return None
+    remember_hash(sig, digest)
+    return digest
+
+
 class DiskCache:
     """Index entries under one cache folder. Loads at once; stores only when :func:`flush` is called."""
 
@@ -130,6 +208,7 @@ class DiskCache:
         self.folder = Path(folder)
         self.pending: list[tuple[Path, str, Any, str, tuple]] = []
         self.pending_stats: list[tuple[Path, tuple, str]] = []
+        self.waiting: list[tuple[Any, Any, tuple, Any]] = []  # (spec, source, signature, hasher): hashed by a thread
         self.matches: list[tuple[str, str, Any, int]] = []  # (content hash, options digest, source, matches read)
         self.hits = 0
         self.misses = 0
@@ -138,7 +217,7 @@ class DiskCache:
     @staticmethod
     def hasher() -> Any:
         """The content hash being computed while a file is read (see content_of)."""
-        return hashlib.sha256()
+        return ContentHasher()
 
     @staticmethod
     def content_of(hasher: Any) -> str:
@@ -284,19 +363,44 @@ class DiskCache:
             return
         if (st.st_size, st.st_mtime_ns, st.st_ino) != tuple(source.stat):
             return  # changed while it was read
+        if getattr(hasher, "pending", False):  # hashed by a thread: queued once it is done (see settle)
+            sig = (os.path.abspath(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+            _WAITING[sig] = hasher
+            self.waiting.append((spec, source, sig, hasher))
+            return
         if hasher is not None:
             content = self.content_of(hasher)
             remember_hash((str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev), content)
         else:
             content = hash_file(path)
+        self._queue(spec, source, path, content, st)
+
+    def _queue(self, spec: Any, source: Any, path: Path, content: str, st: os.stat_result) -> None:
         options = self.options_digest(spec)
         sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
         # encoded when written: lookups made meanwhile (factcheck._reference._Index.inverted) go with it
         self.pending.append((path, f"{content}-{options}", source.index, content, sig))
         self.matches.append((content, options, source, 0))
 
+    def settle(self) -> None:
+        """Queue the entries whose file a thread was hashing, once it is done (an entry whose file changed
+        meanwhile, or could not be hashed, is not written)."""
+        waiting, self.waiting = self.waiting, []
+        for spec, source, sig, hasher in waiting:
+            _WAITING.pop(sig, None)
+            try:
+                content = hasher.hexdigest()[:40]
+                st = os.stat(sig[0])
+                if _signature(Path(sig[0])) != sig:
+                    continue  # changed meanwhile
+            except OSError:
+                continue
+            remember_hash(sig, content)
+            self._queue(spec, source, Path(spec.path).resolve(), content, st)
+
     def flush(self) -> int:
         """Write the queued entries; how many were written. Never raises."""
+        self.settle()
         written = 0
         for path, key, index, content, sig in self.pending:
             content_hash, options = key.split("-")
@@ -498,10 +602,17 @@ def flush(run_cache: dict | None) -> int:
     return sum(dc.flush() for dc in run_cache.get(_DISK, {}).values())
 
 
+def settle(run_cache: dict | None) -> None:
+    """Wait for the content hashes threads are computing (see DiskCache.settle): before a fork."""
+    for dc in (run_cache or {}).get(_DISK, {}).values():
+        dc.settle()
+
+
 def take_pending(run_cache: dict | None) -> list:
     """The entries a run queued (to be written by another process's flush), taken out of it."""
     out = []
     for folder, dc in (run_cache or {}).get(_DISK, {}).items():
+        dc.settle()
         if dc.pending or dc.pending_stats:
             pending = []
             for p, k, ix, c, s in dc.pending:

@@ -1345,8 +1345,8 @@ class _Loader:
     # -- the fast path in parts: a big file indexed by several processes ------------------------------
     # The file is cut at line starts into parts; each part after the first is indexed by a forked worker
     # process from a fresh start (lines numbered from 0, entries in order of first appearance in the
-    # part), while this process indexes the first part and a thread computes the content hash (hashlib
-    # lets go of the interpreter lock). The parts are then joined in file order: a part's key cells not
+    # part), while this process indexes the first part; then a thread computes the content hash while
+    # the run goes on (hashlib lets go of the interpreter lock; factcheck._cache waits for it). The parts are then joined in file order: a part's key cells not
     # met before become entries here, in its order of first appearance (as one pass would have numbered
     # them), its runs are renumbered and their lines moved on. A worker that fails, or finds the file
     # needs the general path, is no error: its part is indexed here (and on the general path when it
@@ -1359,18 +1359,12 @@ class _Loader:
         import os
 
         workers: list[tuple[int, int, int, int | None]] = []  # (pid, read end, start, stop); pid 0: read here
-        thread = None
         try:
             for start, stop in parts[1:]:
                 try:
                     workers.append(self._fork_part(path, start, stop))
                 except OSError:  # no process to be had (a limit): this part is read here
                     workers.append((0, -1, start, stop))
-            if hasher is not None:
-                import threading
-
-                thread = threading.Thread(target=_hash_into, args=(path, hasher), daemon=True)
-                thread.start()
             with open(path, "rb") as f:
                 line = self._scan_range(f, 0, parts[0][1], head.consumed + 1, head.consumed, None, progress, size)
                 while line is not None and workers:
@@ -1380,13 +1374,18 @@ class _Loader:
                         line = self._adopt_part(got, line)
                     else:  # the worker failed, or the file needs the general path: that part is read here
                         line = self._scan_range(f, start, stop, line, 0, None, progress, size)
-            return line is not None
+            if line is None:
+                return False
+            if hasher is not None:
+                if hasattr(hasher, "in_thread"):
+                    hasher.in_thread(path)  # meanwhile the run goes on (factcheck._cache.ContentHasher)
+                else:
+                    _hash_into(path, hasher)
+            return True
         finally:
             for pid, fd, _, _ in workers:  # left when this part needs the general path
                 if pid:
                     _stop_worker(pid, fd)
-            if thread is not None:
-                thread.join()
 
     def _fork_part(self, path: Path, start: int, stop: int | None) -> tuple[int, int, int, int | None]:
         import marshal

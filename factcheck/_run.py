@@ -275,8 +275,10 @@ def _check_in_parallel(files: list[Path], options: CheckOptions, cache: dict, ex
         return reports
     from concurrent.futures import ProcessPoolExecutor
 
-    from factcheck._cache import adopt_pending
+    from factcheck._cache import adopt_pending, settle
     from factcheck._reference import Source
+
+    settle(cache)  # no hashing thread is left running when the workers are forked
 
     if any(isinstance(v, Source) and type(v) is not Source for v in cache.values()):
         return _sequential_rest(files, i, options, cache, extra, reports)  # a DuckDB connection is not forked

@@ -379,3 +379,64 @@ def test_entry_of_other_shape_is_rebuilt(tmp_path: Path) -> None:
         src = open_source(_spec(data), cache=DiskCache(tmp_path / "cache"))
         assert not src.from_cache and not entry.exists()
         assert [o.raw for o in src.dataset(_spec(data)).observations] == ["15.1", "16.66", "25.5", "60.3"]
+
+
+def _big_data(rows: int = 3000) -> str:
+    lines = ["country,metric,period,value"]
+    for i in range(rows):
+        lines.append(f"C{i % 300},m{i % 7},{2000 + i % 20},{i}.5")
+    return "\n".join(lines) + "\n"
+
+
+def _parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Index every file in two parts (a forked worker), its content hash computed by a thread."""
+    import factcheck._reference as R
+
+    monkeypatch.setattr(R, "PART_MIN_BYTES", 2)
+    monkeypatch.setenv("FACTCHECK_JOBS", "2")
+
+
+def test_hash_computed_by_a_thread_names_the_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file indexed in parts is hashed by a thread while the run goes on: the entry is written under
+    its content hash once the thread is done, and found again by the next run."""
+    _parts(monkeypatch)
+    claims = write_project(tmp_path, _big_data())
+    spec = ReferenceSpec(path=tmp_path / "data.csv", columns={"subject": "country"})
+    disk = DiskCache(tmp_path / "cache")
+    src = open_source(spec, cache=disk)
+    assert disk.waiting and not disk.pending  # the hash is being computed
+    assert _cache.hash_file(spec.path) == _cache._digest(spec.path.read_bytes())  # waits for it, same digest
+    assert disk.flush() == 1
+    again = DiskCache(tmp_path / "cache").load(spec)
+    assert again is not None and again.index == src.index
+    assert claims.exists()
+
+
+def test_file_changed_while_hashed_by_a_thread_is_not_stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _parts(monkeypatch)
+    write_project(tmp_path, _big_data())
+    spec = ReferenceSpec(path=tmp_path / "data.csv", columns={"subject": "country"})
+    disk = DiskCache(tmp_path / "cache")
+    open_source(spec, cache=disk)
+    assert disk.waiting
+    with open(spec.path, "a", encoding="utf-8") as f:
+        f.write("Z,m1,2021,1\n")  # after it was indexed
+    assert disk.flush() == 0
+    assert DiskCache(tmp_path / "cache").load(spec) is None
+
+
+def test_hash_of_another_process_thread_is_never_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A forked child does not have the parent's hashing thread: its digest would be partial."""
+    write_project(tmp_path, _big_data())
+    h = _cache.ContentHasher()
+    h.in_thread(tmp_path / "data.csv")
+    monkeypatch.setattr(os, "getpid", lambda: -1)
+    with pytest.raises(OSError):
+        h.hexdigest()
+
+
+def test_thread_that_cannot_read_gives_no_hash(tmp_path: Path) -> None:
+    h = _cache.ContentHasher()
+    h.in_thread(tmp_path / "missing.csv")
+    with pytest.raises(OSError):
+        h.hexdigest()
