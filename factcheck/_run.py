@@ -143,7 +143,6 @@ def _add_coverage(extra: dict | None, coverage: dict | None) -> None:
 def _check_one(path: Path, shown: str, options: CheckOptions, cache: dict | None):
     """The report of one claims file, its coverage figures and the files it depended on."""
     from factcheck._checks import check_claims, sort_findings
-    from factcheck._compute import compute_evidence
     from factcheck._document import document_findings
     from factcheck._engine import check_file, load_datasets
     from factcheck._errors import SyntaxProblem
@@ -157,6 +156,10 @@ def _check_one(path: Path, shown: str, options: CheckOptions, cache: dict | None
         book = AliasBook(cf.aliases)
 
         def derived(claim):
+            if not claim.compute:
+                return []
+            from factcheck._compute import compute_evidence  # (and the expression language): when used
+
             try:
                 return compute_evidence(claim, datasets, book, cf.settings)
             except SyntaxProblem as e:
