@@ -47,7 +47,8 @@ Reading only what the claims need
     file is indexed from its bytes by one regular expression that takes a run of lines with the same
     key cells at a time, only the key cells of each new run parsed, without the csv module, unless a
     quoted field holds a line break, a line ends in a lone CR or a byte is not UTF-8 (then row by row).
-    The rows wanted are read in bulk: the cells after the key cells split at once and checked a column
+    A big file (``PART_MIN_BYTES``) is indexed in parts, one a core, by forked workers, joined into the
+    index one pass would make (see ``_Loader._index_in_parts``). The rows wanted are read in bulk: the cells after the key cells split at once and checked a column
     at a time, so that every problem of those rows is known when the Dataset is made; the
     observations of a series are made when it is first looked at (the lists of :class:`Dataset` fill
     themselves on first use). :class:`Source` holds an index (the cache, factcheck._cache, keeps it).

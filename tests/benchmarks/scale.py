@@ -467,7 +467,10 @@ def main() -> None:
     def clear() -> None:
         shutil.rmtree(cache_dir, ignore_errors=True)
 
-    check = [sys.executable, "-m", "factcheck", "check", "--format", "json", "--no-config"]
+    # the console script, as a user runs it (`factcheck check`, `uv run factcheck check`); else -m
+    script = Path(sys.executable).with_name("factcheck.exe" if os.name == "nt" else "factcheck")
+    entry = [str(script)] if script.exists() else [sys.executable, "-m", "factcheck"]
+    check = entry + ["check", "--format", "json", "--no-config"]
     print(f"factcheck scale benchmark: {sizes.rows:,} tidy rows ({_mb(paths['tidy'])}), "
           f"{sizes.wide_series:,} wide series × 64 years ({_mb(paths['wide'])}), {sizes.claims:,} claims, "
           f"{sizes.files} small files; best of {args.runs} by CPU time; {os.cpu_count()} cores")
