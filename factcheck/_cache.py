@@ -103,15 +103,20 @@ def hash_file(path: Path) -> str:
         if hit is not None:
             return hit
     h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while True:
-            block = f.read(8 << 20)
-            if not block:
-                break
-            h.update(block)
+    feed(path, h)
     digest = h.hexdigest()[:40]
     remember_hash(sig, digest)
     return digest
+
+
+def feed(path: Path, hasher: Any) -> None:
+    """Feed the bytes of a file to ``hasher`` (hashlib lets go of the interpreter lock meanwhile)."""
+    with open(path, "rb") as f:
+        while True:
+            block = f.read(4 << 20)
+            if not block:
+                break
+            hasher.update(block)
 
 
 def remember_hash(sig: tuple, digest: str) -> None:
@@ -148,12 +153,7 @@ class ContentHasher:
 
         def run() -> None:
             try:
-                with open(path, "rb") as f:
-                    while True:
-                        block = f.read(4 << 20)  # hashlib lets go of the interpreter lock meanwhile
-                        if not block:
-                            break
-                        self._h.update(block)
+                feed(path, self._h)
             except OSError:
                 self._failed = True
 

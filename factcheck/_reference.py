@@ -1351,9 +1351,10 @@ class _Loader:
     # met before become entries here, in its order of first appearance (as one pass would have numbered
     # them), its runs are renumbered and their lines moved on. A worker that fails, or finds the file
     # needs the general path, is no error: its part is indexed here (and on the general path when it
-    # must be, as one pass would have decided). Measured on 2 cores (tests/benchmarks/scale.py, a
-    # 1,000,000-row CSV file): indexing takes about 0.55x the wall time of one pass, for about 1.05x the
-    # CPU time.
+    # must be, as one pass would have decided). Measured on 2 cores (tests/benchmarks/scale.py): an
+    # 88 MB, 1,000,000-row file is indexed in about 0.7x the wall time of one pass, for about 1.3x its
+    # CPU time (the whole cold check: 1.52 s against 1.71 s); a 14 MB file gained nothing (every line a
+    # series of its own: joining the parts costs what the second core saves), hence PART_MIN_BYTES.
 
     def _index_in_parts(self, path: Path, head: _CsvHead, hasher: Any, progress: ProgressFn | None, size: int,
                         parts: list[tuple[int, int | None]]) -> bool:
@@ -1381,7 +1382,9 @@ class _Loader:
                 if hasattr(hasher, "in_thread"):
                     hasher.in_thread(path)  # meanwhile the run goes on (factcheck._cache.ContentHasher)
                 else:
-                    _hash_into(path, hasher)
+                    from factcheck._cache import feed
+
+                    feed(path, hasher)
             return True
         finally:
             for pid, fd, _, _ in workers:  # left when this part needs the general path
@@ -1693,7 +1696,7 @@ def _whole_lines(buf: bytes) -> bool:
             return False
     return not (b"\r" in buf and buf.count(b"\r") != buf.count(b"\r\n"))
 _BLOCK = 512 << 10  # bytes read at a time (a buffer that stays in the processor's cache)
-PART_MIN_BYTES = 8 << 20  # a CSV file at least this big is indexed in parts, one a core (see _Loader._index_in_parts)
+PART_MIN_BYTES = 32 << 20  # a CSV file at least this big is indexed in parts, one a core (see _Loader._index_in_parts)
 MAX_PARTS = 4
 _FIRST_PART_WEIGHT = 1.15
 
@@ -1734,15 +1737,6 @@ def _parts(path: Path, size: int, head: "_CsvHead") -> list[tuple[int, int | Non
     except OSError:
         return []
     return [(a, b) for a, b in zip(cuts, cuts[1:])] + [(cuts[-1], None)]
-
-
-def _hash_into(path: Path, hasher: Any) -> None:
-    with open(path, "rb") as f:
-        while True:
-            block = f.read(4 << 20)
-            if not block:
-                break
-            hasher.update(block)
 
 
 def _collect(pid: int, fd: int) -> tuple | None:
