@@ -2356,17 +2356,20 @@ class _View:
             return set()
         return {i for i, m in enumerate(map(_clean_rx("cell", self.decimal).fullmatch, cells)) if m is None}
 
-    def _build_cols(self, e: int, chunks: list[tuple[int, int, int, int]], cols: dict[int, list[str]], only: Any = None) -> tuple[list[int], list[Observation], bool]:
+    def _entry_parts(self, e: int) -> tuple:
+        """What every observation of entry ``e`` shares: (the cells kit, its series key, unit, source,
+        url, published, note, lazy value flag)."""
+        ix = self.ix
+        unit, source, url, published, note, lazy, _, _ = self._meta_of(ix.metas[ix.meta_ids[e]])
+        return self._cells(), ix.key(e), unit, source, url, published, note, lazy
+
+    def _build_cols(self, e: int, chunks: list[tuple[int, int, int, int]], cols: dict[int, list[str]],
+                    only: Any = None) -> tuple[list[int], list[Observation], bool]:
         """The observations of entry ``e`` from its cells (``cols``: column -> the cells of the rows read
         by _read_csv, which checked them; ``chunks``: its runs there): (orders, observations, whether
-        they are in period order already)."""
-        ix = self.ix
-        kit = self._cells()
-        make = kit.make_lazy
-        display = self.display
-        key = ix.key(e)
-        unit, source, url, published, note, lazy, _, _ = self._meta_of(ix.metas[ix.meta_ids[e]])
-        absent = _ABSENT
+        they are in period order already). ``only``: the (start, end) of the one period wanted."""
+        kit, key, unit, source, url, published, note, lazy = self._entry_parts(e)
+        make, display, absent = kit.make_lazy, self.display, _ABSENT
         ords: list[int] = []
         obs: list[Observation] = []
         add_ord, add = ords.append, obs.append
@@ -2406,17 +2409,13 @@ class _View:
                         last = span
         return ords, obs, in_order
 
-    def _build_rests(self, e: int, chunks: list[tuple[int, int, int, int]], lines: list[str], h: int, only: Any = None) -> tuple[list[int], list[Observation], bool]:
+    def _build_rests(self, e: int, chunks: list[tuple[int, int, int, int]], lines: list[str], h: int,
+                     only: Any = None) -> tuple[list[int], list[Observation], bool]:
         """The observations of entry ``e`` of a wide table from the rests of its lines (its period cells,
         checked by _unclean_rests: no cell holds a quote or delimiter but those around it), as _build_cols."""
-        ix = self.ix
-        kit = self._cells()
-        make = kit.make_lazy
-        display = self.display
-        key = ix.key(e)
-        unit, source, url, published, note, lazy, _, _ = self._meta_of(ix.metas[ix.meta_ids[e]])
-        absent = _ABSENT
-        d = ix.delimiter
+        kit, key, unit, source, url, published, note, lazy = self._entry_parts(e)
+        make, display, absent = kit.make_lazy, self.display, _ABSENT
+        d = self.ix.delimiter
         value_cols = [(ci - h, ci + 1, period, cname) for ci, period, cname in kit.value_cols
                       if only is None or (period.start, period.end) == only]
         ords: list[int] = []
