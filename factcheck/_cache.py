@@ -85,7 +85,12 @@ _HASHES: dict[tuple, str] = {}  # (path, size, mtime, ctime, inode, device) -> c
 
 
 def _signature(path: Path) -> tuple:
-    st = os.stat(path)  # (the inode and device name the file: an absolute path is enough, no need to resolve links)
+    return _sig_of(path, os.stat(path))
+
+
+def _sig_of(path: Path | str, st: os.stat_result) -> tuple:
+    """(absolute path, size, mtime, ctime, inode, device): the inode and device name the file, so the
+    path need not have its links resolved."""
     return (os.path.abspath(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
 
@@ -103,13 +108,13 @@ def hash_file(path: Path) -> str:
         if hit is not None:
             return hit
     h = hashlib.sha256()
-    feed(path, h)
+    _feed(path, h)
     digest = h.hexdigest()[:40]
     remember_hash(sig, digest)
     return digest
 
 
-def feed(path: Path, hasher: Any) -> None:
+def _feed(path: Path, hasher: Any) -> None:
     """Feed the bytes of a file to ``hasher`` (hashlib lets go of the interpreter lock meanwhile)."""
     with open(path, "rb") as f:
         while True:
@@ -153,7 +158,7 @@ class ContentHasher:
 
         def run() -> None:
             try:
-                feed(path, self._h)
+                _feed(path, self._h)
             except OSError:
                 self._failed = True
 
@@ -183,16 +188,14 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_WAITING.clear)
 
 
-def _waited(sig: tuple) -> str | None:
-    """The digest of a file a thread was hashing, when its stat is still ``sig``; else None."""
-    hasher = _WAITING.pop(sig, None)
+def _waited(sig: tuple, hasher: ContentHasher | None = None) -> str | None:
+    """The digest of a file a thread was hashing (``hasher``, else the one _WAITING has for ``sig``),
+    when its stat is still ``sig``; else None (changed meanwhile, or not read to the end)."""
+    hasher = _WAITING.pop(sig, None) or hasher
     if hasher is None:
         return None
     try:
-        digest = hasher.hexdigest()[:40]
-    except OSError:
-        return None
-    try:
+        digest = DiskCache.content_of(hasher)
         if _signature(Path(sig[0])) != sig:
             return None  # changed meanwhile
     except OSError:
@@ -363,23 +366,22 @@ class DiskCache:
             return
         if (st.st_size, st.st_mtime_ns, st.st_ino) != tuple(source.stat):
             return  # changed while it was read
+        sig = _sig_of(path, st)
         if getattr(hasher, "pending", False):  # hashed by a thread: queued once it is done (see settle)
-            sig = (os.path.abspath(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
             _WAITING[sig] = hasher
             self.waiting.append((spec, source, sig, hasher))
             return
         if hasher is not None:
             content = self.content_of(hasher)
-            remember_hash((str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev), content)
+            remember_hash(sig, content)
         else:
             content = hash_file(path)
-        self._queue(spec, source, path, content, st)
+        self._queue(spec, source, path, content, sig)
 
-    def _queue(self, spec: Any, source: Any, path: Path, content: str, st: os.stat_result) -> None:
+    def _queue(self, spec: Any, source: Any, path: Path, content: str, sig: tuple) -> None:
         options = self.options_digest(spec)
-        sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
         # encoded when written: lookups made meanwhile (factcheck._reference._Index.inverted) go with it
-        self.pending.append((path, f"{content}-{options}", source.index, content, sig))
+        self.pending.append((path, f"{content}-{options}", source.index, content, sig[1:]))
         self.matches.append((content, options, source, 0))
 
     def settle(self) -> None:
@@ -387,16 +389,9 @@ class DiskCache:
         meanwhile, or could not be hashed, is not written)."""
         waiting, self.waiting = self.waiting, []
         for spec, source, sig, hasher in waiting:
-            _WAITING.pop(sig, None)
-            try:
-                content = hasher.hexdigest()[:40]
-                st = os.stat(sig[0])
-                if _signature(Path(sig[0])) != sig:
-                    continue  # changed meanwhile
-            except OSError:
-                continue
-            remember_hash(sig, content)
-            self._queue(spec, source, Path(spec.path).resolve(), content, st)
+            content = _waited(sig, hasher)
+            if content is not None:
+                self._queue(spec, source, Path(spec.path).resolve(), content, sig)
 
     def flush(self) -> int:
         """Write the queued entries; how many were written. Never raises."""

@@ -18,7 +18,6 @@ every candidate, scanning every observation); ``tests/test_engine_props.py`` hol
 
 from __future__ import annotations
 
-import gc
 import operator
 import weakref
 from bisect import bisect_left
@@ -28,6 +27,7 @@ from typing import Any, Collection, Iterable, Sequence
 
 from factcheck._claims import Claim, ClaimsFile
 from factcheck._errors import InputError, Problem
+from factcheck._gc import paused
 from factcheck._interval import Interval
 from factcheck._matching import AliasBook, MetricIndex, norm_name, series_name
 from factcheck._periods import tiling
@@ -863,20 +863,15 @@ def _verdict(evidence: list[Evidence], match: Match, claim: Claim, reason: str) 
 def check_file(cf: ClaimsFile, datasets: Sequence[Any], *, compute_evidence=None) -> FileReport:
     """Judge every claim of a loaded claims file against the loaded datasets.
 
-    The cyclic garbage collector is paused meanwhile, as while a reference file's observations are made
-    (factcheck._reference): judging makes many objects that outlive it (the results) and no reference
+    The cyclic garbage collector is paused meanwhile (factcheck._gc), as while a reference file is read:
+    judging makes many objects that outlive it (the results) and no reference
     cycles, so a collection would find nothing, only walk the data just loaded once more."""
     book = AliasBook(cf.aliases)
     settings = cf.settings
     results = []
-    gc_was_on = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():
         indexed = [(ds, _series_index(ds)) for ds in datasets]
         for claim in cf.claims:
             extra = compute_evidence(claim) if compute_evidence else ()
             results.append(_judge(claim, indexed, book, settings, extra)[0])
-    finally:
-        if gc_was_on:
-            gc.enable()
     return FileReport(path=cf.display, claims=tuple(results), findings=(), document=cf.document.display)

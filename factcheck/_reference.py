@@ -48,8 +48,9 @@ Reading only what the claims need
     key cells at a time, only the key cells of each new run parsed, without the csv module, unless a
     quoted field holds a line break, a line ends in a lone CR or a byte is not UTF-8 (then row by row).
     A big file (``PART_MIN_BYTES``) is indexed in parts, one a core, by forked workers, joined into the
-    index one pass would make (see ``_Loader._index_in_parts``). The rows wanted are read in bulk: the cells after the key cells split at once and checked a column
-    at a time, so that every problem of those rows is known when the Dataset is made; the
+    index one pass would make (see ``_Loader._index_in_parts``). The rows wanted are read in bulk: the
+    cells after the key cells split at once and checked a column at a time, so that every problem of
+    those rows is known when the Dataset is made; the
     observations of a series are made when it is first looked at (the lists of :class:`Dataset` fill
     themselves on first use). :class:`Source` holds an index (the cache, factcheck._cache, keeps it).
 """
@@ -57,11 +58,9 @@ Reading only what the claims need
 from __future__ import annotations
 
 import collections
-import contextlib
 import csv
 import dataclasses
 import functools
-import gc
 import itertools
 import json
 import operator
@@ -75,6 +74,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from factcheck._errors import InputError, Problem, SyntaxProblem
+from factcheck._gc import paused
 from factcheck._interval import Interval
 from factcheck._periods import Period, parse_period
 
@@ -763,7 +763,7 @@ def open_source(spec: ReferenceSpec, *, cache: Any = None, progress: ProgressFn 
     check_spec(spec)
     path = spec.path
     if cache is not None:
-        with _collector_paused():
+        with paused():
             src = cache.load(spec)
         if src is not None:
             return src
@@ -800,7 +800,8 @@ def _stat(path: Path) -> tuple[int, int, int]:
 
 
 def _build_index(spec: ReferenceSpec, hasher: Any, progress: ProgressFn | None) -> tuple["_Index", bool]:
-    """Index the file; (index, whether ``hasher`` saw every byte of it)."""
+    """Index the file; (index, whether ``hasher`` saw every byte of it). ``hasher``: None, or a
+    factcheck._cache.ContentHasher (fed as the file is read, or given to a thread: see index_csv)."""
     display = spec.display_path or str(spec.path)
     problems = _Problems(display)
     claims_pos = _claims_pos(spec)
@@ -830,7 +831,7 @@ def _build_index(spec: ReferenceSpec, hasher: Any, progress: ProgressFn | None) 
     loader = _Loader(spec, display, problems, header, header_line, layout, decimal, entry_scale or (1.0, ""), json_cols)
     hashed = False
     try:
-        with _collector_paused():
+        with paused():
             loader.plan()
             problems.raise_if_any()
             loader.prepare()
@@ -861,19 +862,6 @@ def _build_index(spec: ReferenceSpec, hasher: Any, progress: ProgressFn | None) 
 
 def _nothing() -> None:
     pass
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off meanwhile: reading makes many objects and no garbage cycle, and
-    the collector would look at each of them, and at everything made before, again and again."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 class _Recorder:
@@ -1282,7 +1270,7 @@ class _Loader:
         self._csv = functools.partial(csv.reader, delimiter=delim, strict=False)
         self._run_rx = self._run_pattern(d, ncols) if h else None
         size = path.stat().st_size
-        parts = _parts(path, size, head) if h else []
+        parts = _parts(path, size) if h else []
         if parts:
             return self._index_in_parts(path, head, hasher, progress, size, parts)
         with open(path, "rb") as f:
@@ -1346,10 +1334,11 @@ class _Loader:
     # -- the fast path in parts: a big file indexed by several processes ------------------------------
     # The file is cut at line starts into parts; each part after the first is indexed by a forked worker
     # process from a fresh start (lines numbered from 0, entries in order of first appearance in the
-    # part), while this process indexes the first part; then a thread computes the content hash while
-    # the run goes on (hashlib lets go of the interpreter lock; factcheck._cache waits for it). The parts are then joined in file order: a part's key cells not
-    # met before become entries here, in its order of first appearance (as one pass would have numbered
-    # them), its runs are renumbered and their lines moved on. A worker that fails, or finds the file
+    # part), while this process indexes the first part. The parts are joined in file order: a part's
+    # entry keys not met before become entries here, in its order of first appearance (as one pass
+    # would have numbered them), its runs are renumbered and their lines moved on. Then a thread
+    # computes the content hash while the run goes on (hashlib lets go of the interpreter lock;
+    # factcheck._cache waits for it). A worker that fails, or finds the file
     # needs the general path, is no error: its part is indexed here (and on the general path when it
     # must be, as one pass would have decided). Measured on 2 cores (tests/benchmarks/scale.py): an
     # 88 MB, 1,000,000-row file is indexed in about 0.7x the wall time of one pass, for about 1.3x its
@@ -1379,12 +1368,7 @@ class _Loader:
             if line is None:
                 return False
             if hasher is not None:
-                if hasattr(hasher, "in_thread"):
-                    hasher.in_thread(path)  # meanwhile the run goes on (factcheck._cache.ContentHasher)
-                else:
-                    from factcheck._cache import feed
-
-                    feed(path, hasher)
+                hasher.in_thread(path)  # while the run goes on (a factcheck._cache.ContentHasher)
             return True
         finally:
             for pid, fd, _, _ in workers:  # left when this part needs the general path
@@ -1696,12 +1680,12 @@ def _whole_lines(buf: bytes) -> bool:
             return False
     return not (b"\r" in buf and buf.count(b"\r") != buf.count(b"\r\n"))
 _BLOCK = 512 << 10  # bytes read at a time (a buffer that stays in the processor's cache)
-PART_MIN_BYTES = 32 << 20  # a CSV file at least this big is indexed in parts, one a core (see _Loader._index_in_parts)
+PART_MIN_BYTES = 32 << 20  # a CSV file this big is indexed in parts, one a core (_Loader._index_in_parts)
 MAX_PARTS = 4
 _FIRST_PART_WEIGHT = 1.15
 
 
-def _parts(path: Path, size: int, head: "_CsvHead") -> list[tuple[int, int | None]]:
+def _parts(path: Path, size: int) -> list[tuple[int, int | None]]:
     """The parts a CSV file is indexed in, (start, stop) byte ranges cut at line starts (the last one's
     stop None: to the end); [] for one pass: a small file, one core, no fork (Windows), FACTCHECK_JOBS=1."""
     import os
@@ -2436,7 +2420,7 @@ class _View:
         part = self._done[e]
         if part.make is not None:
             make, part.make = part.make, None
-            with _collector_paused():
+            with paused():
                 part.ords, part.obs, part.in_order = make(e, part.chunks)
             part.chunks = None
         return part
@@ -2486,7 +2470,7 @@ class _View:
 
     def dataset(self, entries: Iterable[int], complete: bool) -> Dataset:
         """The Dataset of ``entries``: those not read yet are read; InputError with their problems."""
-        with _collector_paused():
+        with paused():
             return self._dataset(list(entries), complete)
 
     def _dataset(self, entries: list[int], complete: bool) -> Dataset:
@@ -2782,7 +2766,7 @@ def needed_series(source: Source, requests: Iterable[tuple[dict[str, str], str |
     """The entries of ``source`` that any of ``requests`` (a claim's dimensions and metric) can match:
     the entity dimensions as factcheck._engine._candidate_keys matches them, the metric as find_series
     scores it."""
-    with _collector_paused():
+    with paused():
         return _needed_series(source, requests, book, threshold)
 
 

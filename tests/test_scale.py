@@ -176,16 +176,16 @@ def test_parts_are_cut_at_line_starts(tmp_path: Path, monkeypatch: pytest.Monkey
     size = path.stat().st_size
     monkeypatch.setattr(R, "PART_MIN_BYTES", 1000)
     monkeypatch.setenv("FACTCHECK_JOBS", "3")
-    parts = R._parts(path, size, None)
+    parts = R._parts(path, size)
     assert len(parts) == 3 and parts[0][0] == 0 and parts[-1][1] is None
     data = path.read_bytes()
     for (a, b), (c, _) in zip(parts, parts[1:]):
         assert b == c and data[b - 1:b] == b"\n" and a < b
     monkeypatch.setenv("FACTCHECK_JOBS", "1")
-    assert R._parts(path, size, None) == []  # one process asked for
+    assert R._parts(path, size) == []  # one process asked for
     monkeypatch.setenv("FACTCHECK_JOBS", "3")
     monkeypatch.setattr(R, "PART_MIN_BYTES", size + 1)
-    assert R._parts(path, size, None) == []  # too small to pay
+    assert R._parts(path, size) == []  # too small to pay
 
 
 def _loads(kw: dict) -> bool:
