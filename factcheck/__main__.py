@@ -1,8 +1,6 @@
 """``python -m factcheck``: the same entry point as the `factcheck` command (see factcheck._entry)."""
 
-import sys
-
-from factcheck._entry import main
+from factcheck._entry import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -4,6 +4,10 @@ the typer CLI (:mod:`factcheck.cli`).
 A `factcheck check` whose inputs have not changed since a run that stored its output is answered from
 the replay cache (:mod:`factcheck._replay`) with nothing imported but the standard library: no typer,
 rich, pydantic or checking code. Anything else, and any miss or doubt, goes to the CLI unchanged.
+
+The process then ends without tearing the interpreter down (:func:`run`): once the report is written
+and the streams flushed, freeing every object of a big run one by one (a 1,000-claim check against a
+20,000-series table: 0.15 s, a tenth of the run) serves no one.
 """
 
 
@@ -24,5 +28,30 @@ def main() -> int | None:
         _replay.disarm()
 
 
+def run() -> None:
+    """The console script and ``python -m factcheck``: :func:`main`, then the exit status as
+    ``sys.exit`` gives it, but without the interpreter's teardown (``os._exit``) once stdout and stderr
+    are flushed. Any trouble flushing (a closed pipe) leaves the exit to Python, as before."""
+    try:
+        status = main()
+    except SystemExit as e:
+        status = e.code
+    if status is None:
+        code = 0
+    elif isinstance(status, int):
+        code = status
+    else:  # sys.exit("message"): the message on stderr, status 1
+        sys.stderr.write(f"{status}\n")
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        raise SystemExit(code) from None
+    import os
+
+    os._exit(code & 0xFF if code >= 0 else code % 256)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

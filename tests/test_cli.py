@@ -149,3 +149,59 @@ def test_explain_unknown_id() -> None:
 def test_version_and_module_entry() -> None:
     r = run("--version")
     assert r.returncode == 0 and r.stdout.startswith("factcheck ")
+
+
+@pytest.mark.parametrize(("status", "code", "stderr"), [
+    (None, 0, ""),
+    (0, 0, ""),
+    (1, 1, ""),
+    (2, 2, ""),
+    (True, 1, ""),
+    (256, 0, ""),
+    (-1, 255, ""),
+    ("factcheck: gone wrong", 1, "factcheck: gone wrong\n"),
+])
+def test_the_command_exits_with_the_status_sys_exit_would_give(
+        status, code: int, stderr: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    """The console script ends without the interpreter's teardown (os._exit), with the exit status
+    sys.exit would have given, after flushing what it wrote."""
+    from factcheck import _entry
+
+    def main():
+        print("the report")
+        raise SystemExit(status)
+
+    exits: list[int] = []
+    monkeypatch.setattr(_entry, "main", main)
+    monkeypatch.setattr(os, "_exit", exits.append)
+    _entry.run()
+    out = capsys.readouterr()
+    assert exits == [code] and out.out == "the report\n" and out.err == stderr
+
+
+def test_the_command_leaves_the_exit_to_python_when_its_streams_cannot_be_flushed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stdout that cannot be flushed (a closed pipe) is left to Python's own exit, as without the fast
+    exit: the status is kept."""
+    from factcheck import _entry
+
+    class Closed:
+        def flush(self):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    exits: list[int] = []
+    monkeypatch.setattr(_entry, "main", lambda: 1)
+    monkeypatch.setattr(os, "_exit", exits.append)
+    monkeypatch.setattr(sys, "stdout", Closed())
+    with pytest.raises(SystemExit) as e:
+        _entry.run()
+    assert e.value.code == 1 and exits == []
+
+
+def test_the_installed_command_writes_its_whole_report_before_it_exits(tmp_path: Path) -> None:
+    """A long report through a pipe arrives whole, with the exit status of the check (the process ends
+    with os._exit once it has flushed)."""
+    r = subprocess.run([sys.executable, "-m", "factcheck", "check", str(EXAMPLE), "--format", "json", "--no-cache"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1
+    assert len(json.loads(r.stdout)["files"][0]["claims"]) == 19

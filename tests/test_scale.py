@@ -592,6 +592,25 @@ def test_loaded_data_is_frozen_during_the_run_and_unfrozen_after(monkeypatch: py
     assert gc.get_freeze_count() == 0 and report.files[0].claims
 
 
+def test_a_paused_stretch_in_a_run_freezes_what_it_made_and_outside_a_run_does_not() -> None:
+    """Within a frozen run, what a paused stretch made is frozen at its end (the collector would
+    otherwise walk it all at the next allocation); outside a run, paused leaves the collector as it was."""
+    import gc
+
+    from factcheck._gc import frozen_run, paused
+
+    assert gc.get_freeze_count() == 0
+    with paused():
+        made = [[i] for i in range(5000)]
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    with frozen_run():
+        with paused():
+            made = [[i] for i in range(5000)]
+            assert not gc.isenabled()
+        assert gc.get_freeze_count() >= len(made) and gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
 def test_runs_of_entries_from_the_table_as_from_the_walk(tmp_path: Path) -> None:
     """The second and later lookups of an index's runs (a folder of claims files sharing one table) use a
     table of each entry's runs: the same runs, in file order, as the first lookup's walk over all runs."""
