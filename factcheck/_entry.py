@@ -31,7 +31,8 @@ def main() -> int | None:
 def run() -> None:
     """The console script and ``python -m factcheck``: :func:`main`, then the exit status as
     ``sys.exit`` gives it, but without the interpreter's teardown (``os._exit``) once stdout and stderr
-    are flushed. Any trouble flushing (a closed pipe) leaves the exit to Python, as before."""
+    are flushed. Any trouble flushing (a closed pipe) leaves the exit to Python, as before, and so does
+    a profiler or tracer (cProfile, coverage), which writes its results at the interpreter's exit."""
     try:
         status = main()
     except SystemExit as e:
@@ -43,6 +44,8 @@ def run() -> None:
     else:  # sys.exit("message"): the message on stderr, status 1
         sys.stderr.write(f"{status}\n")
         code = 1
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        raise SystemExit(code)  # a profiler or coverage writes its results at the interpreter's exit
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -174,6 +174,8 @@ def test_the_command_exits_with_the_status_sys_exit_would_give(
     exits: list[int] = []
     monkeypatch.setattr(_entry, "main", main)
     monkeypatch.setattr(os, "_exit", exits.append)
+    monkeypatch.setattr(sys, "gettrace", lambda: None)  # as when the tests run under coverage
+    monkeypatch.setattr(sys, "getprofile", lambda: None)
     _entry.run()
     out = capsys.readouterr()
     assert exits == [code] and out.out == "the report\n" and out.err == stderr
@@ -192,6 +194,8 @@ def test_the_command_leaves_the_exit_to_python_when_its_streams_cannot_be_flushe
     exits: list[int] = []
     monkeypatch.setattr(_entry, "main", lambda: 1)
     monkeypatch.setattr(os, "_exit", exits.append)
+    monkeypatch.setattr(sys, "gettrace", lambda: None)
+    monkeypatch.setattr(sys, "getprofile", lambda: None)
     monkeypatch.setattr(sys, "stdout", Closed())
     with pytest.raises(SystemExit) as e:
         _entry.run()
@@ -205,3 +209,13 @@ def test_the_installed_command_writes_its_whole_report_before_it_exits(tmp_path:
                        cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 1
     assert len(json.loads(r.stdout)["files"][0]["claims"]) == 19
+
+
+def test_a_profiled_run_is_left_to_pythons_exit(tmp_path: Path) -> None:
+    """Under a profiler (python -m cProfile -m factcheck) the command exits through Python, so the
+    profiler writes its results."""
+    out = tmp_path / "run.prof"
+    r = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "factcheck", "--version"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stdout.startswith("factcheck ")
+    assert out.stat().st_size > 0
