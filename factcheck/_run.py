@@ -121,7 +121,6 @@ def _add_coverage(extra: dict | None, coverage: dict | None) -> None:
 def _check_one(path: Path, shown: str, options: CheckOptions, cache: dict | None):
     """The report of one claims file, its coverage figures and the files it depended on."""
     from factcheck._checks import check_claims, sort_findings
-    from factcheck._document import document_findings
     from factcheck._engine import check_file, load_datasets
     from factcheck._errors import SyntaxProblem
     from factcheck._gc import freeze
@@ -146,11 +145,17 @@ def _check_one(path: Path, shown: str, options: CheckOptions, cache: dict | None
                 raise InputError(Problem(shown, ln, cl, f"compute: {e.message}")) from None
 
         report = check_file(cf, datasets, compute_evidence=derived)
-        # the document: quotes located (D201), their numbers against the values (D202), coverage (D203)
-        doc_check = document_findings(cf, report.claims, coverage=options.coverage)
+        # the document: quotes located (D201), their numbers against the values (D202), coverage (D203);
+        # its module (9 ms of imports) only for a claims file that names one
+        if cf.document.path is not None:
+            from factcheck._document import document_findings
+
+            doc_check = document_findings(cf, report.claims, coverage=options.coverage)
+            where, doc_findings, doc_coverage = doc_check.locations, doc_check.findings, doc_check.coverage
+        else:
+            where, doc_findings, doc_coverage = {}, [], None
     except InputError as e:
         return FileReport(path=shown, problems=tuple(e.problems)), None, ()
-    where = doc_check.locations
     claims = tuple(replace(c, quote_location=where[c.id]) if c.id in where else c for c in report.claims)
     findings, relations = check_claims(cf)
     # a finding on claims carries the place of its (first) claim's quote in the document
@@ -159,10 +164,10 @@ def _check_one(path: Path, shown: str, options: CheckOptions, cache: dict | None
         if f.document is None and f.claims else f
         for f in findings
     ]
-    findings += doc_check.findings
+    findings += doc_findings
     report = replace(report, claims=claims, findings=tuple(sort_findings(findings)), relations=tuple(relations))
     deps = [spec.path for spec in cf.references] + ([cf.document.path] if cf.document.path else [])
-    return _filter(report, options), doc_check.coverage, deps
+    return _filter(report, options), doc_coverage, deps
 
 
 def _filter(report: FileReport, options: CheckOptions) -> FileReport:
