@@ -22,7 +22,12 @@ Dependencies
     longer exists, is a miss. A file is recorded with its size, mtime, ctime, inode, content hash
     (SHA-256) and the time recorded; on lookup a file whose stat changed, or that was changed within
     2 s (``RACY_NS``) before the record, is hashed again and must match (the entry is then rewritten
-    with the new stat, once the file is old enough to be trusted).
+    with the new stat, once the file is old enough to be trusted). A folder given as a claims path is
+    recorded as the search for claims files walked it (:func:`folder_records`): each folder it went
+    into with its mtime and a hash of its listing (compared as a file's content is, when its mtime
+    changed or is recent), and each file there with a claims file's suffix, claims file or not, as a
+    file (its content decides whether it is one); an entry of that suffix that is no plain file must
+    still be none.
 Where
     ``replay/<name>.bin`` in ``FACTCHECK_CACHE_DIR`` when set, else in ``.factcheck_cache/`` of the
     working folder's project (the nearest folder upwards with ``pyproject.toml``, ``factcheck.toml`` or
@@ -30,7 +35,7 @@ Where
 Not stored
     With ``--no-cache`` (nor read then) or ``FACTCHECK_NO_REPLAY`` set; with ``-o/--output``; when the run
     did not come through the entry point (``factcheck.cli`` imported directly); when input problems were
-    found; when a claims path is not a plain file (a folder's listing can change); when the format had
+    found; when a claims path is neither a plain file nor a folder that can be walked; when the format had
     side effects (``--format github`` with ``GITHUB_STEP_SUMMARY`` set); when a progress bar was shown;
     when anything else was written to stdout, or anything at all to stderr; when a dependency changed
     after the run began (its ctime is within ``GUARD_NS`` of the start or later: the run may have read
@@ -219,6 +224,10 @@ def _verify(rec: tuple, refreshed: list) -> bool:
         return not os.path.lexists(path)
     if kind == "exists":
         return os.path.exists(path)
+    if kind == "notfile":
+        return not os.path.isfile(path)
+    if kind == "dir":
+        return _verify_folder(rec, refreshed)
     if kind != "file":
         return False
     _, _, size, mtime, ctime, ino, digest, recorded = rec
@@ -236,6 +245,73 @@ def _verify(rec: tuple, refreshed: list) -> bool:
     return True
 
 
+def _verify_folder(rec: tuple, refreshed: list) -> bool:
+    _, path, mtime, listing, recorded = rec
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    if (st.st_mode & 0o170000) != 0o040000:
+        return False
+    if st.st_mtime_ns == mtime and recorded - mtime > RACY_NS:
+        return True  # no entry added, removed or renamed since it was listed
+    if _listing(path) != listing:
+        return False
+    refreshed.append((path, st))
+    return True
+
+
+def _listing(folder: str) -> str:
+    """A hash of the names in a folder ("": it cannot be listed)."""
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return ""
+    return _sha256("\0".join(names).encode("utf-8", "surrogateescape"))
+
+
+def _sha256(data: bytes) -> str:
+    try:
+        from _hashlib import openssl_sha256 as sha256
+    except ImportError:  # pragma: no cover - a Python built without OpenSSL
+        from hashlib import sha256
+    return sha256(data).hexdigest()[:40]
+
+
+def folder_records(root: str, suffixes: tuple[str, ...]) -> tuple[list[str], list[str], list[str]] | None:
+    """What the search for claims files in folder ``root`` depends on (factcheck._claims.find_claims_files
+    walks it with ``Path.rglob``): (the folders it goes into, the files with one of ``suffixes``, the
+    other entries with one), or None when a folder cannot be listed.
+
+    As rglob, the walk does not follow a symbolic link to a folder; it leaves out the folders whose files
+    the search leaves out (below ``root``, one named ``data`` or starting with a dot: what changes in
+    them, such as a cache folder, changes nothing found). A new folder or entry anywhere else changes
+    the listing of a folder walked."""
+    folders: list[str] = []
+    files: list[str] = []
+    others: list[str] = []
+    stack = [root]
+    try:
+        while stack:
+            folder = stack.pop()
+            folders.append(folder)
+            with os.scandir(folder) as it:
+                entries = list(it)
+            for e in entries:
+                try:
+                    walk = e.is_dir() and not e.is_symlink()
+                except OSError:
+                    walk = False
+                if walk:
+                    if not (e.name.startswith(".") or e.name == "data"):
+                        stack.append(e.path)
+                elif os.path.splitext(e.name)[1].lower() in suffixes:
+                    (files if os.path.isfile(e.path) else others).append(e.path)
+    except OSError:
+        return None
+    return folders, files, others
+
+
 def _refresh(inv: Invocation, head: tuple, deps: tuple, refreshed: list, out: bytes) -> None:
     """Rewrite the entry with the new stat of files that were hashed again and matched, once they are old
     enough to be trusted by their stat, so the next lookup need not hash them."""
@@ -247,9 +323,11 @@ def _refresh(inv: Invocation, head: tuple, deps: tuple, refreshed: list, out: by
         return
     recs = []
     for rec in deps:
-        st = new_stat.get(rec[1]) if rec[0] == "file" else None
-        if st is not None:
+        st = new_stat.get(rec[1]) if rec[0] in ("file", "dir") else None
+        if st is not None and rec[0] == "file":
             rec = ("file", rec[1], st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, rec[6], now)
+        elif st is not None:
+            rec = ("dir", rec[1], st.st_mtime_ns, rec[3], now)
         recs.append(rec)
     fmt, material, tool, code, _, size, crc = head
     try:
@@ -359,13 +437,15 @@ def armed() -> bool:
 # ---------------------------------------------------------------------------------------------- storing
 
 
-def remember(text: str, code: int, files, probes=()) -> bool:
+def remember(text: str, code: int, files, probes=(), suffixes: tuple[str, ...] = ()) -> bool:
     """Store ``text`` (all this run printed) and ``code`` for the armed run; whether it was stored.
 
     ``files``: every file the output depended on (the claims files, their reference files and documents,
-    the configuration file); each must be a plain file. ``probes``: ``(path, existed)`` for every path the
-    configuration search looked at. Does nothing when the run was not armed by :func:`serve`, or when
-    anything but ``text`` went to stdout, or anything to stderr. Never raises.
+    the configuration file); each must be a plain file, or a folder searched for claims files with
+    ``suffixes`` (see :func:`folder_records`; with no suffixes, a folder stores nothing). ``probes``:
+    ``(path, existed)`` for every path the configuration search looked at. Does nothing when the run was
+    not armed by :func:`serve`, or when anything but ``text`` went to stdout, or anything to stderr.
+    Never raises.
     """
     inv, out, err = _ARMED.get("inv"), _ARMED.get("out"), _ARMED.get("err")
     _ARMED.pop("inv", None)  # once
@@ -375,7 +455,7 @@ def remember(text: str, code: int, files, probes=()) -> bool:
         if sys.stdout is not out or sys.stderr is not err or out.chars != len(text) or err.chars:
             return False
         data = text.encode(out.encoding or "utf-8", out.errors or "strict")
-        deps = _records(inv, files, probes)
+        deps = _records(inv, files, probes, suffixes)
         if deps is None:
             return False
         import zlib
@@ -389,12 +469,29 @@ def remember(text: str, code: int, files, probes=()) -> bool:
         return False
 
 
-def _records(inv: Invocation, files, probes) -> tuple | None:
+def _records(inv: Invocation, files, probes, suffixes: tuple[str, ...] = ()) -> tuple | None:
     """The dependency records, or None when one cannot be trusted (see the module's docstring)."""
     import time
 
     files = [os.path.abspath(os.fspath(f)) for f in files]
     checks = []
+    folders = []
+    for path in [f for f in files if os.path.isdir(f)]:
+        walked = folder_records(path, suffixes) if suffixes else None
+        if walked is None:
+            return None  # a folder whose listing is not recorded can change
+        folders.extend(walked[0])
+        files.extend(walked[1])
+        checks.extend(("notfile", p) for p in walked[2])
+    files = [f for f in files if not os.path.isdir(f)]
+    for folder in dict.fromkeys(folders):
+        st = os.stat(folder)
+        if st.st_mtime_ns > inv.start_ns - GUARD_NS:
+            return None  # an entry was added, removed or renamed while the run searched it, perhaps
+        listing = _listing(folder)
+        if os.stat(folder).st_mtime_ns != st.st_mtime_ns or not listing:
+            return None
+        checks.append(("dir", folder, st.st_mtime_ns, listing, time.time_ns()))
     for p, existed in probes:
         path = os.path.abspath(os.fspath(p))
         if existed and os.path.basename(path) != ".git":

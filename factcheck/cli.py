@@ -179,10 +179,12 @@ def check(
         _internal(e, debug)
     code = 0 if exit_zero else report.exit_code()
     if not no_cache and output is None and side_effects is None and not (progress is not None and progress.shown):
+        from factcheck._claims import CLAIMS_SUFFIXES
         from factcheck._replay import armed, remember
 
         if armed():  # this run came through the entry point (factcheck._entry): the next may be replayed
-            remember(text, code, [*targets, *deps, *([config] if config and not no_config else [])], probes)
+            remember(text, code, [*targets, *deps, *([config] if config and not no_config else [])], probes,
+                     suffixes=CLAIMS_SUFFIXES)
     raise typer.Exit(code)
 
 

@@ -303,13 +303,12 @@ def test_no_cache_neither_reads_nor_writes(tmp_path: Path, monkeypatch: pytest.M
     assert not _replay.armed()
 
 
-@pytest.mark.parametrize("case", ["--output", "folder", "github summary", "FACTCHECK_NO_REPLAY"])
+@pytest.mark.parametrize("case", ["--output", "github summary", "FACTCHECK_NO_REPLAY"])
 def test_nothing_is_stored(tmp_path: Path, case: str) -> None:
     project(tmp_path)
     summary = tmp_path / "summary.md"
     args, env = {
         "--output": (["c.yaml", "-o", "out.json", "--format", "json"], {}),
-        "folder": (["."], {}),
         "github summary": (["c.yaml", "--format", "github"], {"GITHUB_STEP_SUMMARY": str(summary)}),
         "FACTCHECK_NO_REPLAY": (["c.yaml"], {"FACTCHECK_NO_REPLAY": "1"}),
     }[case]
@@ -321,6 +320,105 @@ def test_nothing_is_stored(tmp_path: Path, case: str) -> None:
         assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["files"]
     if case == "github summary":  # the side effect happens on every run
         assert summary.read_text(encoding="utf-8").count("c.yaml") >= 2
+
+
+# ------------------------------------------------------------------------------------------- folders
+
+
+def folder_project(tmp_path: Path) -> Path:
+    """A project whose claims live in claims/ (two files), with a folder of data the search leaves out."""
+    project(tmp_path)
+    (tmp_path / "claims").mkdir()
+    (tmp_path / "c.yaml").rename(tmp_path / "claims" / "c.yaml")
+    (tmp_path / "claims" / "c.yaml").write_text(CLAIMS.replace("path: data.csv", "path: ../data.csv"), encoding="utf-8")
+    (tmp_path / "claims" / "d.yaml").write_text(CLAIMS.replace("path: data.csv", "path: ../data.csv")
+                                                .replace("id: ex", "id: ex2").replace("id: im", "id: im2"), encoding="utf-8")
+    (tmp_path / "claims" / "data").mkdir()
+    (tmp_path / "claims" / "data" / "notes.yaml").write_text("version: 1\nclaims: []\n", encoding="utf-8")
+    settle()
+    return tmp_path / "claims"
+
+
+def replayed_folder(tmp_path: Path, *args: str) -> Run:
+    """The folder run once, then again until it is served (the first run makes the cache folder)."""
+    first = run(tmp_path, "claims", "--format", "json", *args)
+    assert not first.served and first.code == 1
+    settle()
+    second = run(tmp_path, "claims", "--format", "json", *args)
+    third = run(tmp_path, "claims", "--format", "json", *args)
+    assert third.served and (third.code, third.out) == (1, first.out) == (second.code, second.out)
+    return third
+
+
+def test_folder_is_replayed(tmp_path: Path) -> None:
+    folder_project(tmp_path)
+    r = replayed_folder(tmp_path)
+    assert r.verdicts() == {"ex": "supported", "im": "contradicted", "ex2": "supported", "im2": "contradicted"}
+
+
+@pytest.mark.parametrize("change", [
+    "new claims file", "new claims file in a new subfolder", "claims file removed", "claims file renamed",
+    "claims file edited", "other YAML file becomes a claims file", "reference file edited",
+])
+def test_a_changed_folder_is_checked_again(tmp_path: Path, change: str) -> None:
+    """Whatever changes which claims files a folder holds, or what they say, is a fresh run."""
+    claims = folder_project(tmp_path)
+    (claims / "notes.yaml").write_text("title: not claims\n", encoding="utf-8")
+    settle()
+    before = replayed_folder(tmp_path).verdicts()
+    extra = CLAIMS.replace("path: data.csv", "path: ../data.csv").replace("id: ex", "id: new").replace("id: im", "id: new2")
+    if change == "new claims file":
+        (claims / "e.yaml").write_text(extra, encoding="utf-8")
+    elif change == "new claims file in a new subfolder":
+        (claims / "sub").mkdir()
+        (claims / "sub" / "e.yaml").write_text(extra.replace("../data.csv", "../../data.csv"), encoding="utf-8")
+    elif change == "claims file removed":
+        (claims / "d.yaml").unlink()
+    elif change == "claims file renamed":
+        (claims / "d.yaml").rename(claims / "d.txt")
+    elif change == "claims file edited":
+        rewrite_same_size_and_mtime(claims / "d.yaml", "id: ex2", "id: ex3")
+    elif change == "other YAML file becomes a claims file":
+        (claims / "notes.yaml").write_text(extra, encoding="utf-8")
+    else:
+        rewrite_same_size_and_mtime(tmp_path / "data.csv", "16.66", "19.66")
+    after = run(tmp_path, "claims", "--format", "json")
+    assert not after.served
+    assert after.verdicts() != before
+    assert after.verdicts() == run(tmp_path, "claims", "--format", "json", "--no-cache").verdicts()
+
+
+def test_changes_the_folder_search_leaves_out_are_replayed_over(tmp_path: Path) -> None:
+    """What changes in the subfolders whose files the search never takes (data/, hidden ones such as a
+    cache folder) leaves the stored run valid."""
+    claims = folder_project(tmp_path)
+    replayed_folder(tmp_path)
+    (claims / "data" / "more.yaml").write_text("version: 1\nclaims: []\n", encoding="utf-8")
+    (claims / "data" / "notes.yaml").write_text("changed", encoding="utf-8")
+    settle()
+    assert run(tmp_path, "claims", "--format", "json").served
+
+
+def test_folder_records_walk_as_the_search_does(tmp_path: Path) -> None:
+    from factcheck._claims import CLAIMS_SUFFIXES, find_claims_files
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "a" / "data" / "deep").mkdir(parents=True)
+    body = "version: 1\nclaims: []\n"
+    for rel in ["x.yaml", "a/y.YML", "a/b/z.json", ".hidden/h.yaml", "data/d.yaml", "a/data/deep/e.toml",
+                "a/notes.txt", "a/b/plain.yaml"]:
+        (tmp_path / rel).write_text(body if "plain" not in rel else "title: x\n", encoding="utf-8")
+    (tmp_path / "a" / "dir.yaml").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "a", target_is_directory=True)
+    (tmp_path / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    folders, files, others = _replay.folder_records(str(tmp_path), CLAIMS_SUFFIXES)
+    assert sorted(folders) == sorted(str(tmp_path / p) if p else str(tmp_path) for p in ["", "a", "a/b", "a/dir.yaml"])
+    found, _ = find_claims_files([tmp_path])
+    assert {str(f) for f in found} <= set(files)  # every claims file found, and the candidates that are not
+    assert sorted(files) == sorted(str(tmp_path / p) for p in ["x.yaml", "a/y.YML", "a/b/z.json", "a/b/plain.yaml"])
+    assert others == [str(tmp_path / "gone.yaml")]  # recorded as no file: it could become one
 
 
 def test_github_format_without_summary_is_replayed(tmp_path: Path) -> None:
