@@ -114,14 +114,22 @@ def hash_file(path: Path) -> str:
     return digest
 
 
+_FEED_BLOCK = 16 << 20
+
+
 def _feed(path: Path, hasher: Any) -> None:
-    """Feed the bytes of a file to ``hasher`` (hashlib lets go of the interpreter lock meanwhile)."""
-    with open(path, "rb") as f:
+    """Feed the bytes of a file to ``hasher``, in big blocks read into one buffer. Reading and hashing
+    let go of the interpreter lock; a thread doing this (ContentHasher.in_thread) must take it back
+    after each, and waits up to the switch interval (5 ms) each time while the main thread runs Python
+    code: with 4 MB blocks, an 88 MB file took 0.3 s to hash beside a busy main thread, 0.11 s alone."""
+    with open(path, "rb", buffering=0) as f:
+        size = os.fstat(f.fileno()).st_size
+        view = memoryview(bytearray(max(1, min(size + 1, _FEED_BLOCK))))
         while True:
-            block = f.read(4 << 20)
-            if not block:
+            n = f.readinto(view)
+            if not n:
                 break
-            hasher.update(block)
+            hasher.update(view[:n])
 
 
 def remember_hash(sig: tuple, digest: str) -> None:

@@ -56,7 +56,7 @@ def load_datasets(cf: ClaimsFile, cache: dict | None = None, options: Any = None
     opener = _Opener(cf, cache, options)
     requests = claim_requests(cf)
     book = AliasBook(cf.aliases)
-    return _each(cf.references, lambda spec: _dataset_of(cf, spec, opener.open(spec), requests, book))
+    return _each(cf.references, lambda spec: _dataset_of(cf, spec, opener.open(spec), _CHOOSE, requests, book))
 
 
 def open_sources(cf: ClaimsFile, cache: dict | None = None, options: Any = None) -> list[Any]:
@@ -67,29 +67,33 @@ def open_sources(cf: ClaimsFile, cache: dict | None = None, options: Any = None)
     return _each(cf.references, _Opener(cf, cache, options).open)
 
 
-def datasets_for(cf: ClaimsFile, sources: Sequence[Any]) -> list[Any]:
+def datasets_for(cf: ClaimsFile, sources: Sequence[Any], chosen: Sequence[Any] | None = None) -> list[Any]:
     """The dataset of each reference of ``cf`` (its Source in ``sources``) with the series its claims
-    need; all problems at once."""
+    need (``chosen``: those :func:`choose_series` chose for them); all problems at once."""
     from factcheck._reference import claim_requests
 
     requests = claim_requests(cf)
     book = AliasBook(cf.aliases)
-    return _each(zip(cf.references, sources), lambda pair: _dataset_of(cf, *pair, requests, book))
+    picks = chosen if chosen is not None else [_CHOOSE] * len(sources)
+    return _each(zip(cf.references, sources, picks), lambda t: _dataset_of(cf, *t, requests, book))
 
 
-def score_metrics(cf: ClaimsFile, sources: Sequence[Any]) -> None:
-    """Choose the series that all the claims of ``cf`` need from ``sources`` (their Sources), only for
-    what it leaves behind: each source remembers its lookups and the scores of the claims' metrics
-    against its metric names, the bulk of choosing series (datasets_for then finds them). Before the
-    claims are judged in two processes, so both have them."""
+def choose_series(cf: ClaimsFile, sources: Sequence[Any]) -> list[Any]:
+    """The series each of ``sources`` (the Sources of ``cf``'s references) must give for the claims of
+    ``cf`` (factcheck._reference.needed_series; None: every series), for :func:`datasets_for`. Each
+    source remembers its lookups and the scores of the claims' metrics against its metric names, the
+    bulk of the work: choosing series for some of the claims later (the halves of a file judged in two
+    processes, factcheck._run) finds them."""
     from factcheck._reference import claim_requests, needed_series
 
     requests = claim_requests(cf)
     if requests is None:
-        return
+        return [None] * len(sources)
     book = AliasBook(cf.aliases)
-    for src in sources:
-        needed_series(src, requests, book, cf.settings.match_threshold)
+    return [needed_series(src, requests, book, cf.settings.match_threshold) for src in sources]
+
+
+_CHOOSE = object()  # _dataset_of: choose the series (needed_series)
 
 
 def _each(items: Iterable[Any], make: Any) -> list[Any]:
@@ -133,10 +137,11 @@ class _Opener:
         return src
 
 
-def _dataset_of(cf: ClaimsFile, spec: Any, src: Any, requests: Any, book: AliasBook) -> Any:
+def _dataset_of(cf: ClaimsFile, spec: Any, src: Any, wanted: Any, requests: Any, book: AliasBook) -> Any:
     from factcheck._reference import needed_series
 
-    wanted = None if requests is None else needed_series(src, requests, book, cf.settings.match_threshold)
+    if wanted is _CHOOSE:
+        wanted = None if requests is None else needed_series(src, requests, book, cf.settings.match_threshold)
     ds = src.dataset(spec, wanted)
     if requests is not None:
         _share_metric_names(ds, src)

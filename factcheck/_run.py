@@ -196,8 +196,9 @@ def _judge_part(cf: ClaimsFile, shown: str, datasets: list) -> FileReport:
 # against their metric names (the work both halves share: the index cache keeps those scores), a forked
 # worker chooses, reads and judges the series of the second half of its claims while this process does
 # the first half; the worker's results come back pickled and follow this process's, in claim order.
-# While a thread hashes a file just indexed (factcheck._cache), it has the second core: no worker then,
-# unless there are more cores. Each half reads the series its own claims need: a claim's result does
+# While a thread hashes a file just indexed (factcheck._cache; it started when the indexing ended, and
+# the scoring gave it time), it has the second core: then no worker, unless there are more cores.
+# Each half reads the series its own claims need: a claim's result does
 # not depend on which other series are read beside its own (tests/test_scale.py compares reports with
 # and without that choice), so the report is the one a single process makes (tested). A problem in the
 # data, or a worker that fails, and the whole file is judged again here, as without the split: its
@@ -233,12 +234,13 @@ def _spare_cores() -> int:
 
 
 def _judged_in_two(cf: ClaimsFile, shown: str, cache: dict, options: CheckOptions, at: int) -> FileReport | None:
-    """The report of :func:`_judged`, the claims from ``at`` on judged by a forked worker; None when
-    that cannot be done (a problem in the data, a failed worker): the caller judges the whole file."""
+    """The report of :func:`_judged`, the claims from ``at`` on judged by a forked worker (or all of
+    them here, when no core is spare after all); None when that cannot be done (a problem in the data,
+    a failed worker): the caller judges the whole file."""
     import os
     import pickle
 
-    from factcheck._engine import datasets_for, open_sources, score_metrics
+    from factcheck._engine import choose_series, datasets_for, open_sources
     from factcheck._fork import collect, stop
     from factcheck._gc import freeze
     from factcheck._reference import Source
@@ -249,9 +251,11 @@ def _judged_in_two(cf: ClaimsFile, shown: str, cache: dict, options: CheckOption
         return None
     if any(type(s) is not Source for s in sources):
         return None  # a DuckDB connection is not forked
-    if _spare_cores() < 2:
-        return None  # a file indexed just now is being hashed by a thread: no core to spare
-    score_metrics(cf, sources)  # the work both halves share, done once
+    chosen = choose_series(cf, sources)  # the work both halves share (the metrics scored), done once
+    if _spare_cores() < 2:  # a file indexed just now is still being hashed by a thread: no core to spare
+        datasets = datasets_for(cf, sources, chosen)
+        freeze()
+        return _judge_part(cf, shown, datasets)
     freeze()
     head, tail = replace(cf, claims=cf.claims[:at]), replace(cf, claims=cf.claims[at:])
     try:

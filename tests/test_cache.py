@@ -440,3 +440,23 @@ def test_thread_that_cannot_read_gives_no_hash(tmp_path: Path) -> None:
     h.in_thread(tmp_path / "missing.csv")
     with pytest.raises(OSError):
         h.hexdigest()
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 4096, 4097, 3 * 4096 + 17])
+def test_a_file_hashed_in_big_blocks_hashes_as_one_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        size: int) -> None:
+    """The content hash read in blocks into one buffer (and in a thread) is the SHA-256 of the bytes,
+    whatever the file's size against the block."""
+    import hashlib
+
+    monkeypatch.setattr(_cache, "_FEED_BLOCK", 4096)
+    p = tmp_path / "t.csv"
+    data = bytes((i * 7 + 3) % 251 for i in range(size))
+    p.write_bytes(data)
+    want = hashlib.sha256(data).hexdigest()
+    h = hashlib.sha256()
+    _cache._feed(p, h)
+    assert h.hexdigest() == want
+    threaded = _cache.ContentHasher()
+    threaded.in_thread(p)
+    assert threaded.hexdigest() == want
