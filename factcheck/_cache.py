@@ -196,12 +196,6 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_WAITING.clear)
 
 
-def hashing() -> int:
-    """How many threads of this process are hashing a file now (a big file indexed in parts): each
-    keeps a core busy."""
-    return sum(1 for h in list(_WAITING.values()) if h._thread is not None and h._thread.is_alive())
-
-
 def _waited(sig: tuple, hasher: ContentHasher | None = None) -> str | None:
     """The digest of a file a thread was hashing (``hasher``, else the one _WAITING has for ``sig``),
     when its stat is still ``sig``; else None (changed meanwhile, or not read to the end)."""

@@ -51,101 +51,39 @@ def load_datasets(cf: ClaimsFile, cache: dict | None = None, options: Any = None
     "python" or "duckdb") and ``progress`` (a callback, see factcheck._reference.ProgressFn). The judge
     reuses the metric scores that chose the series (see _share_metric_names).
     """
-    from factcheck._reference import claim_requests
+    from factcheck._reference import check_spec, claim_requests, needed_series, open_source
 
-    opener = _Opener(cf, cache, options)
+    use_disk = bool(getattr(options, "use_cache", False))
+    engine = getattr(options, "engine", "auto") or "auto"
+    progress = getattr(options, "progress", None)
+    disk = None
+    if use_disk:
+        from factcheck._cache import disk_cache_for
+
+        disk = disk_cache_for(cache, cf.path)
     requests = claim_requests(cf)
     book = AliasBook(cf.aliases)
-    return _each(cf.references, lambda spec: _dataset_of(cf, spec, opener.open(spec), _CHOOSE, requests, book))
-
-
-def open_sources(cf: ClaimsFile, cache: dict | None = None, options: Any = None) -> list[Any]:
-    """The indexed file (a factcheck._reference.Source) of every reference of a claims file, as
-    load_datasets opens them; all problems at once. With :func:`datasets_for`, the datasets of any of
-    its claims (load_datasets, but in two steps: see factcheck._run, which judges a big claims file in
-    two processes)."""
-    return _each(cf.references, _Opener(cf, cache, options).open)
-
-
-def datasets_for(cf: ClaimsFile, sources: Sequence[Any], chosen: Sequence[Any] | None = None) -> list[Any]:
-    """The dataset of each reference of ``cf`` (its Source in ``sources``) with the series its claims
-    need (``chosen``: those :func:`choose_series` chose for them); all problems at once."""
-    from factcheck._reference import claim_requests
-
-    requests = claim_requests(cf)
-    book = AliasBook(cf.aliases)
-    picks = chosen if chosen is not None else [_CHOOSE] * len(sources)
-    return _each(zip(cf.references, sources, picks), lambda t: _dataset_of(cf, *t, requests, book))
-
-
-def choose_series(cf: ClaimsFile, sources: Sequence[Any]) -> list[Any]:
-    """The series each of ``sources`` (the Sources of ``cf``'s references) must give for the claims of
-    ``cf`` (factcheck._reference.needed_series; None: every series), for :func:`datasets_for`. Each
-    source remembers its lookups and the scores of the claims' metrics against its metric names, the
-    bulk of the work: choosing series for some of the claims later (the halves of a file judged in two
-    processes, factcheck._run) finds them."""
-    from factcheck._reference import claim_requests, needed_series
-
-    requests = claim_requests(cf)
-    if requests is None:
-        return [None] * len(sources)
-    book = AliasBook(cf.aliases)
-    return [needed_series(src, requests, book, cf.settings.match_threshold) for src in sources]
-
-
-_CHOOSE = object()  # _dataset_of: choose the series (needed_series)
-
-
-def _each(items: Iterable[Any], make: Any) -> list[Any]:
-    """``make`` of each item, in order; the problems of every item at once (an InputError)."""
     problems: list[Problem] = []
     out = []
-    for item in items:
+    for spec in cf.references:
+        key = _spec_key(spec)
         try:
-            out.append(make(item))
+            check_spec(spec)
+            src = cache.get(key) if cache is not None else None
+            if src is None:
+                src = open_source(spec, cache=disk, progress=progress, engine=engine)
+                if cache is not None:
+                    cache[key] = src
+            wanted = None if requests is None else needed_series(src, requests, book, cf.settings.match_threshold)
+            ds = src.dataset(spec, wanted)
+            if requests is not None:
+                _share_metric_names(ds, src)
+            out.append(ds)
         except InputError as e:
             problems.extend(e.problems)
     if problems:
         raise InputError(problems)
     return out
-
-
-class _Opener:
-    """Opens the reference files of a claims file: from the run's ``cache`` (a dict), else the disk
-    cache or the file itself (see load_datasets)."""
-
-    def __init__(self, cf: ClaimsFile, cache: dict | None, options: Any):
-        self.cache = cache
-        self.engine = getattr(options, "engine", "auto") or "auto"
-        self.progress = getattr(options, "progress", None)
-        self.disk = None
-        if getattr(options, "use_cache", False):
-            from factcheck._cache import disk_cache_for
-
-            self.disk = disk_cache_for(cache, cf.path)
-
-    def open(self, spec: Any) -> Any:
-        from factcheck._reference import check_spec, open_source
-
-        check_spec(spec)
-        key = _spec_key(spec)
-        src = self.cache.get(key) if self.cache is not None else None
-        if src is None:
-            src = open_source(spec, cache=self.disk, progress=self.progress, engine=self.engine)
-            if self.cache is not None:
-                self.cache[key] = src
-        return src
-
-
-def _dataset_of(cf: ClaimsFile, spec: Any, src: Any, wanted: Any, requests: Any, book: AliasBook) -> Any:
-    from factcheck._reference import needed_series
-
-    if wanted is _CHOOSE:
-        wanted = None if requests is None else needed_series(src, requests, book, cf.settings.match_threshold)
-    ds = src.dataset(spec, wanted)
-    if requests is not None:
-        _share_metric_names(ds, src)
-    return ds
 
 
 def _spec_key(spec: Any) -> tuple:

@@ -1692,10 +1692,12 @@ def _parts(path: Path, size: int) -> list[tuple[int, int | None]]:
 
     if size < PART_MIN_BYTES or not hasattr(os, "fork"):
         return []
-    from factcheck._fork import cores
-
     env = os.environ.get("FACTCHECK_JOBS", "").strip()
-    n = int(env) if env.isdigit() and int(env) > 0 else cores()
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    n = int(env) if env.isdigit() and int(env) > 0 else cores
     n = min(n, MAX_PARTS, size // (PART_MIN_BYTES // 2))
     if n < 2:
         return []
@@ -1724,11 +1726,20 @@ def _parts(path: Path, size: int) -> list[tuple[int, int | None]]:
 def _collect(pid: int, fd: int) -> tuple | None:
     """What a worker of _Loader._fork_part sent (None: it failed, or the file needs the general path)."""
     import marshal
+    import os
 
-    from factcheck._fork import collect
-
-    data = collect(pid, fd)
-    if data is None:
+    status = -1
+    try:
+        with os.fdopen(fd, "rb") as inp:
+            data = inp.read()
+    except OSError:
+        data = b""
+    finally:
+        try:
+            _, status = os.waitpid(pid, 0)
+        except OSError:  # reaped elsewhere (SIGCHLD ignored): the data, if whole, tells
+            status = 0
+    if status != 0 or not data:
         return None
     try:
         got = marshal.loads(data)
@@ -1738,9 +1749,21 @@ def _collect(pid: int, fd: int) -> tuple | None:
 
 
 def _stop_worker(pid: int, fd: int) -> None:
-    from factcheck._fork import stop
+    import os
+    import signal
 
-    stop(pid, fd)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+    try:
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
 
 
 # ------------------------------------------------------------------------------------------ sources

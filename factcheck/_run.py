@@ -121,12 +121,30 @@ def _add_coverage(extra: dict | None, coverage: dict | None) -> None:
 def _check_one(path: Path, shown: str, options: CheckOptions, cache: dict | None):
     """The report of one claims file, its coverage figures and the files it depended on."""
     from factcheck._checks import check_claims, sort_findings
+    from factcheck._engine import check_file, load_datasets
+    from factcheck._errors import SyntaxProblem
     from factcheck._gc import freeze
+    from factcheck._matching import AliasBook
 
     try:
         cf = load_claims_file(path, shown, options.settings)
         freeze()
-        report = _judged(cf, shown, cache, options)
+        datasets = load_datasets(cf, cache, options)
+        freeze()
+        book = AliasBook(cf.aliases)
+
+        def derived(claim):
+            if not claim.compute:
+                return []
+            from factcheck._compute import compute_evidence  # (and the expression language): when used
+
+            try:
+                return compute_evidence(claim, datasets, book, cf.settings)
+            except SyntaxProblem as e:
+                ln, cl = claim.pos("compute")
+                raise InputError(Problem(shown, ln, cl, f"compute: {e.message}")) from None
+
+        report = check_file(cf, datasets, compute_evidence=derived)
         # the document: quotes located (D201), their numbers against the values (D202), coverage (D203);
         # its module (9 ms of imports) only for a claims file that names one
         if cf.document.path is not None:
@@ -150,153 +168,6 @@ def _check_one(path: Path, shown: str, options: CheckOptions, cache: dict | None
     report = replace(report, claims=claims, findings=tuple(sort_findings(findings)), relations=tuple(relations))
     deps = [spec.path for spec in cf.references] + ([cf.document.path] if cf.document.path else [])
     return _filter(report, options), doc_coverage, deps
-
-
-def _judged(cf: ClaimsFile, shown: str, cache: dict | None, options: CheckOptions) -> FileReport:
-    """Every claim of ``cf`` judged against its reference data: in two processes when that pays (see
-    below), else here."""
-    from factcheck._engine import load_datasets
-    from factcheck._gc import freeze
-
-    at = _split_at(cf, cache)
-    if at:
-        report = _judged_in_two(cf, shown, cache, options, at)
-        if report is not None:
-            return report
-    datasets = load_datasets(cf, cache, options)
-    freeze()
-    return _judge_part(cf, shown, datasets)
-
-
-def _judge_part(cf: ClaimsFile, shown: str, datasets: list) -> FileReport:
-    """The claims of ``cf`` judged against ``datasets``, their compute expressions evaluated."""
-    from factcheck._engine import check_file
-    from factcheck._errors import SyntaxProblem
-    from factcheck._matching import AliasBook
-
-    book = AliasBook(cf.aliases)
-
-    def derived(claim):
-        if not claim.compute:
-            return []
-        from factcheck._compute import compute_evidence  # (and the expression language): when used
-
-        try:
-            return compute_evidence(claim, datasets, book, cf.settings)
-        except SyntaxProblem as e:
-            ln, cl = claim.pos("compute")
-            raise InputError(Problem(shown, ln, cl, f"compute: {e.message}")) from None
-
-    return check_file(cf, datasets, compute_evidence=derived)
-
-
-# --------------------------------------------------------------------------- a big file in two processes
-#
-# Once the reference files of a claims file of many claims are indexed and its claims' metrics scored
-# against their metric names (the work both halves share: the index cache keeps those scores), a forked
-# worker chooses, reads and judges the series of the second half of its claims while this process does
-# the first half; the worker's results come back pickled and follow this process's, in claim order.
-# While a thread hashes a file just indexed (factcheck._cache; it started when the indexing ended, and
-# the scoring gave it time), it has the second core: then no worker, unless there are more cores.
-# Each half reads the series its own claims need: a claim's result does
-# not depend on which other series are read beside its own (tests/test_scale.py compares reports with
-# and without that choice), so the report is the one a single process makes (tested). A problem in the
-# data, or a worker that fails, and the whole file is judged again here, as without the split: its
-# problems are reported as they would have been. FACTCHECK_JOBS=1 turns it off. Measured on 2 cores
-# (tests/benchmarks/scale.py, 1,000 claims against a 20,000-series table): a cold check 0.1-0.2 s
-# faster, for about 0.05 s more CPU time.
-
-SPLIT_MIN_CLAIMS = 500  # below this, measured gains were within the noise: not worth a fork
-
-
-def _split_at(cf: ClaimsFile, cache: dict | None) -> int:
-    """Where the claims of ``cf`` are split between this process and a worker; 0: not split."""
-    import os
-
-    n = len(cf.claims)
-    if cache is None or not cf.references or n < max(2, SPLIT_MIN_CLAIMS) or not hasattr(os, "fork"):
-        return 0
-    return n // 2 if _spare_cores() >= 2 else 0
-
-
-def _spare_cores() -> int:
-    """The cores the claims may be judged on: FACTCHECK_JOBS, else this process's cores, less one for
-    each thread hashing a file just indexed (factcheck._cache: it keeps a core busy meanwhile)."""
-    import os
-    import sys
-
-    from factcheck._fork import cores
-
-    env = os.environ.get("FACTCHECK_JOBS", "").strip()
-    jobs = int(env) if env.isdigit() and int(env) > 0 else cores()
-    disk = sys.modules.get("factcheck._cache")
-    return jobs - (disk.hashing() if disk is not None else 0)
-
-
-def _judged_in_two(cf: ClaimsFile, shown: str, cache: dict, options: CheckOptions, at: int) -> FileReport | None:
-    """The report of :func:`_judged`, the claims from ``at`` on judged by a forked worker (or all of
-    them here, when no core is spare after all); None when that cannot be done (a problem in the data,
-    a failed worker): the caller judges the whole file."""
-    import os
-    import pickle
-
-    from factcheck._engine import choose_series, datasets_for, open_sources
-    from factcheck._fork import collect, stop
-    from factcheck._gc import freeze
-    from factcheck._reference import Source
-
-    try:
-        sources = open_sources(cf, cache, options)
-    except InputError:
-        return None
-    if any(type(s) is not Source for s in sources):
-        return None  # a DuckDB connection is not forked
-    chosen = choose_series(cf, sources)  # the work both halves share (the metrics scored), done once
-    if _spare_cores() < 2:  # a file indexed just now is still being hashed by a thread: no core to spare
-        datasets = datasets_for(cf, sources, chosen)
-        freeze()
-        return _judge_part(cf, shown, datasets)
-    freeze()
-    head, tail = replace(cf, claims=cf.claims[:at]), replace(cf, claims=cf.claims[at:])
-    try:
-        r, w = os.pipe()
-    except OSError:
-        return None
-    try:
-        pid = os.fork()
-    except OSError:  # no process to be had (a limit): judged here
-        os.close(r)
-        os.close(w)
-        return None
-    if pid == 0:  # the worker: judge the tail, send the results, leave
-        code = 1
-        try:
-            os.close(r)
-            part = _judge_part(tail, shown, datasets_for(tail, sources))
-            payload = pickle.dumps(part.claims, pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(w, "wb") as out:
-                out.write(payload)
-            code = 0
-        except BaseException:  # noqa: BLE001 - the parent judges the whole file itself
-            pass
-        finally:
-            os._exit(code)
-    os.close(w)
-    waiting = True
-    try:
-        try:
-            mine = _judge_part(head, shown, datasets_for(head, sources))
-        except InputError:
-            return None
-        data = collect(pid, r)
-        waiting = False
-        if data is None:
-            return None
-        theirs = pickle.loads(data)
-    finally:
-        if waiting:
-            stop(pid, r)
-    return replace(mine, claims=mine.claims + tuple(theirs))
 
 
 def _filter(report: FileReport, options: CheckOptions) -> FileReport:
@@ -347,14 +218,16 @@ _WORKER: dict = {}
 def _jobs(n_files: int) -> int:
     import os
 
-    from factcheck._fork import cores
-
     env = os.environ.get("FACTCHECK_JOBS", "").strip()
     if env.isdigit() and int(env) > 0:
         return int(env)
     if n_files < PARALLEL_MIN_FILES:
         return 1
-    return min(cores(), 8)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return min(cores, 8)
 
 
 def _check_in_parallel(files: list[Path], options: CheckOptions, cache: dict, extra: dict) -> list[FileReport] | None:
