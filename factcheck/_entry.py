@@ -53,7 +53,7 @@ def run() -> None:
         raise SystemExit(code) from None
     import os
 
-    os._exit(code & 0xFF if code >= 0 else code % 256)
+    os._exit(code % 256)  # as the system keeps it: -1 is 255, 256 is 0
 
 
 if __name__ == "__main__":

@@ -267,15 +267,16 @@ def _listing(folder: str) -> str:
         names = sorted(os.listdir(folder))
     except OSError:
         return ""
-    return _sha256("\0".join(names).encode("utf-8", "surrogateescape"))
+    return _sha256("\0".join(names).encode("utf-8", "surrogateescape")).hexdigest()[:40]
 
 
-def _sha256(data: bytes) -> str:
+def _sha256(data: bytes = b""):
+    """A SHA-256 hasher fed ``data`` (hashlib's OpenSSL one, imported without hashlib when it can be)."""
     try:
         from _hashlib import openssl_sha256 as sha256
     except ImportError:  # pragma: no cover - a Python built without OpenSSL
         from hashlib import sha256
-    return sha256(data).hexdigest()[:40]
+    return sha256(data)
 
 
 def folder_records(root: str, suffixes: tuple[str, ...]) -> tuple[list[str], list[str], list[str]] | None:
@@ -343,11 +344,7 @@ def hash_file(path: str) -> str:
     cache = sys.modules.get("factcheck._cache")
     if cache is not None:
         return cache.hash_file(path)
-    try:
-        from _hashlib import openssl_sha256 as sha256
-    except ImportError:  # pragma: no cover - a Python built without OpenSSL
-        from hashlib import sha256
-    h = sha256()
+    h = _sha256()
     with open(path, "rb", buffering=0) as f:
         while True:
             block = f.read(1 << 20)
@@ -473,17 +470,19 @@ def _records(inv: Invocation, files, probes, suffixes: tuple[str, ...] = ()) -> 
     """The dependency records, or None when one cannot be trusted (see the module's docstring)."""
     import time
 
-    files = [os.path.abspath(os.fspath(f)) for f in files]
     checks = []
-    folders = []
-    for path in [f for f in files if os.path.isdir(f)]:
+    folders: list[str] = []
+    given, files = files, []
+    for path in (os.path.abspath(os.fspath(f)) for f in given):
+        if not os.path.isdir(path):
+            files.append(path)
+            continue
         walked = folder_records(path, suffixes) if suffixes else None
         if walked is None:
             return None  # a folder whose listing is not recorded can change
         folders.extend(walked[0])
         files.extend(walked[1])
         checks.extend(("notfile", p) for p in walked[2])
-    files = [f for f in files if not os.path.isdir(f)]
     for folder in dict.fromkeys(folders):
         st = os.stat(folder)
         if st.st_mtime_ns > inv.start_ns - GUARD_NS:
